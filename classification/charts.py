@@ -1,0 +1,181 @@
+"""Every Plotly figure of the site. The only module that imports plotly.
+
+Builders take selector output and return a ``go.Figure`` (tests read its traces); ``render`` turns
+one into an HTML fragment that expects plotly.js to be loaded by the page from our own static files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from .models import ClassificationLevel
+from .selectors import DistrictSummary, KecamatanLevels, TargetProgress
+
+UNASSIGNED_COLOUR = "#bdbdbd"
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+
+
+def _base_layout(fig: go.Figure, **layout) -> go.Figure:
+    # template="none" keeps Plotly's default theme (several KB of JSON) out of every page.
+    defaults = {
+        "template": "none",
+        "font": FONT,
+        "margin": {"l": 48, "r": 16, "t": 24, "b": 48},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "y": -0.15},
+        "separators": ",.",
+    }
+    fig.update_layout(**{**defaults, **layout})
+    return fig
+
+
+def render(fig: go.Figure, *, div_id: str) -> str:
+    """An embeddable fragment: a div and an inline script holding the figure's data."""
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG)
+
+
+def level_distribution(summary: DistrictSummary) -> go.Figure:
+    """Bars of kampung per level, labelled with count and share."""
+    fig = go.Figure(
+        go.Bar(
+            x=[level.label for level in summary.levels],
+            y=[level.count for level in summary.levels],
+            marker_color=[level.colour for level in summary.levels],
+            text=[
+                f"{level.count} ({level.share:.1f}%)".replace(".", ",") for level in summary.levels
+            ],
+            textposition="auto",
+            hovertemplate="%{x}: %{y} kampung<extra></extra>",
+            name=_("Kampung KB"),
+        )
+    )
+    return _base_layout(fig, height=320, yaxis={"title": {"text": _("Jumlah kampung")}})
+
+
+def levels_by_kecamatan(
+    rows: list[KecamatanLevels], levels: list[ClassificationLevel]
+) -> go.Figure:
+    """One stacked bar per kecamatan, one trace per level."""
+    names = [row.nama for row in rows]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=level.label,
+                x=names,
+                y=[row.counts[index] for row in rows],
+                marker_color=level.colour,
+                hovertemplate="%{x}<br>" + level.label + ": %{y}<extra></extra>",
+            )
+            for index, level in enumerate(levels)
+        ]
+    )
+    return _base_layout(
+        fig,
+        barmode="stack",
+        height=380,
+        yaxis={"title": {"text": _("Jumlah kampung")}},
+        xaxis={"tickangle": -35},
+        margin={"l": 48, "r": 16, "t": 24, "b": 110},
+        legend={"orientation": "h", "y": 1.12},
+    )
+
+
+def target_progress(progress: TargetProgress) -> go.Figure:
+    """Mandiri+paripurna at each year's end against the cumulative 5%-a-year target."""
+    years = [str(year.year) for year in progress.years]
+    actual_labels = [
+        _("%(year)s (s.d. hari ini)") % {"year": y.year} if y.is_current else str(y.year)
+        for y in progress.years
+    ]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=_("Capaian (mandiri + paripurna)"),
+                x=years,
+                y=[year.actual for year in progress.years],
+                customdata=actual_labels,
+                marker_color="#1b9e77",
+                text=[year.actual for year in progress.years],
+                textposition="auto",
+                hovertemplate="%{customdata}: %{y} kampung<extra></extra>",
+            ),
+            go.Scatter(
+                name=_("Target"),
+                x=years,
+                y=[year.target for year in progress.years],
+                mode="lines+markers+text",
+                text=[year.target for year in progress.years],
+                textposition="top center",
+                line={"color": "#d95f02", "width": 3},
+                hovertemplate=_("Target") + " %{x}: %{y}<extra></extra>",
+            ),
+        ]
+    )
+    return _base_layout(
+        fig,
+        height=340,
+        xaxis={"type": "category"},
+        yaxis={"title": {"text": _("Kampung mandiri + paripurna")}, "rangemode": "tozero"},
+    )
+
+
+def _rings(geometry: dict) -> Iterable[list[list[float]]]:
+    """Outer rings of a GeoJSON Polygon or MultiPolygon (holes are too small to matter here)."""
+    if geometry["type"] == "Polygon":
+        yield geometry["coordinates"][0]
+    elif geometry["type"] == "MultiPolygon":
+        for polygon in geometry["coordinates"]:
+            yield polygon[0]
+
+
+def level_map(features: list[dict], levels: list[ClassificationLevel]) -> go.Figure:
+    """Desa polygons filled with their official level's colour, drawn as plain scatter traces.
+
+    No map tiles and no topojson download: the page works offline. One trace per desa so each
+    area shows its own name on hover; the legend shows each level once.
+    """
+    by_code = {level.code: level for level in levels}
+    legend_shown: set[str] = set()
+    traces = []
+    for feature in features:
+        level = by_code.get(feature["official_level_id"])
+        group = level.code if level else "none"
+        lons: list[float | None] = []
+        lats: list[float | None] = []
+        for ring in _rings(feature["boundary"]):
+            if lons:
+                lons.append(None)
+                lats.append(None)
+            lons.extend(point[0] for point in ring)
+            lats.extend(point[1] for point in ring)
+        traces.append(
+            go.Scatter(
+                x=lons,
+                y=lats,
+                mode="lines",
+                fill="toself",
+                fillcolor=level.colour if level else UNASSIGNED_COLOUR,
+                line={"color": "#ffffff", "width": 0.6},
+                name=level.label if level else _("Belum ditetapkan"),
+                legendgroup=group,
+                showlegend=group not in legend_shown,
+                hoveron="fills",
+                text=f"{feature['desa_nama']} ({feature['kecamatan__nama']})",
+                hoverinfo="text+name",
+            )
+        )
+        legend_shown.add(group)
+    hidden_axis = {"visible": False, "showgrid": False, "zeroline": False}
+    return _base_layout(
+        go.Figure(traces),
+        height=520,
+        xaxis=hidden_axis,
+        yaxis={**hidden_axis, "scaleanchor": "x", "scaleratio": 1},
+        margin={"l": 0, "r": 0, "t": 8, "b": 0},
+        hovermode="closest",
+    )

@@ -1,0 +1,75 @@
+"""django-filter FilterSets for the kampung table."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import ClassificationLevel, Kabupaten, Kampung, Kecamatan
+from .permissions import access_for
+
+__all__ = ["KampungFilterSet", "normalise_region_code"]
+
+
+def normalise_region_code(text: str) -> str | None:
+    """``6301032029`` or ``63.01.03.2029`` (or a prefix of either) in dotted form; else None."""
+    digits = text.replace(".", "").strip()
+    if not digits.isdigit() or len(digits) > 10:
+        return None
+    groups = [digits[0:2], digits[2:4], digits[4:6], digits[6:10]]
+    return ".".join(group for group in groups if group)
+
+
+class KampungFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Cari nama atau kode"))
+    kabupaten = django_filters.ModelChoiceFilter(
+        field_name="kecamatan__kabupaten",
+        queryset=Kabupaten.objects.none(),
+        label=_("Kabupaten/kota"),
+        empty_label=_("Semua kabupaten/kota"),
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        queryset=Kecamatan.objects.none(), label=_("Kecamatan"), empty_label=_("Semua kecamatan")
+    )
+    official_level = django_filters.ModelChoiceFilter(
+        queryset=ClassificationLevel.objects.order_by("rank"),
+        label=_("Level resmi"),
+        empty_label=_("Semua level"),
+        null_label=_("Belum ditetapkan"),
+    )
+    jenis = django_filters.ChoiceFilter(
+        choices=Kampung.Jenis.choices, label=_("Jenis"), empty_label=_("Desa dan kelurahan")
+    )
+
+    class Meta:
+        model = Kampung
+        fields = ["q", "kabupaten", "kecamatan", "official_level", "jenis"]
+
+    def __init__(self, *args, home_kabupaten: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        access = access_for(self.request.user)
+        kabupaten = Kabupaten.objects.order_by("kode")
+        if not access.sees_everything:
+            kabupaten = kabupaten.filter(
+                Q(kode__in=access.read_kabupaten) | Q(provinsi_id__in=access.read_provinsi)
+            )
+        self.filters["kabupaten"].queryset = kabupaten
+        # Kecamatan of the chosen kabupaten, else of the user's own district: a national
+        # list of 7,285 kecamatan would be useless as a drop-down.
+        chosen = (self.data.get("kabupaten") or home_kabupaten or "").strip()
+        if chosen and access.reads_kabupaten(chosen):
+            self.filters["kecamatan"].queryset = Kecamatan.objects.filter(
+                kabupaten_id=chosen
+            ).order_by("kode")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(nama_kampung__icontains=value)
+        # Names vary in spacing and hyphens between datasets ("Bati Bati" / "Bati-Bati").
+        for variant in {value, value.replace("-", " "), value.replace(" ", "-")}:
+            condition |= Q(desa_nama__icontains=variant) | Q(kecamatan__nama__icontains=variant)
+        code = normalise_region_code(value)
+        if code:
+            condition |= Q(desa_kode__startswith=code)
+        return queryset.filter(condition)

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from classification import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Muat demo Tanah Laut: wilayah dan batas desa asli, level per kampung ilustratif "
+        "(93/25/3/14 per 31 Juli 2025) dan pengguna demo. Aman diulang."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-users", action="store_true", help="Jangan buat pengguna demo (untuk DEBUG=0)."
+        )
+
+    def handle(self, *args, no_users, **options):
+        # Demo accounts share a published password: never on a production site.
+        if not no_users and not settings.DEBUG:
+            raise CommandError(
+                "Pengguna demo hanya dibuat bila DEBUG aktif. "
+                "Pakai --no-users untuk memuat data saja."
+            )
+        call_command("load_region", demo.DEMO_KABUPATEN, verbosity=options["verbosity"])
+        boundaries = demo.load_boundaries()
+        baseline = demo.load_baseline(demo.demo_levels())
+        self.stdout.write(f"{boundaries} batas desa, {baseline} level awal baru dicatat.")
+        if not no_users:
+            names = demo.create_demo_users()
+            self.stdout.write(f"Pengguna demo: {', '.join(names)} (sandi {demo.DEMO_PASSWORD}).")
+        self.stdout.write(self.style.SUCCESS("Demo Tanah Laut siap."))

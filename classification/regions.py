@@ -1,0 +1,151 @@
+"""Reading the Kemendagri region file (fixtures/indonesia_wilayah.csv.gz): parse, check, no writes.
+
+The whole selection is validated before anything is written, so a bad file never half-loads.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+REGION_FILE = Path(settings.BASE_DIR) / "fixtures" / "indonesia_wilayah.csv.gz"
+COLUMNS = (
+    "provinsi_kode",
+    "provinsi",
+    "kabupaten_kode",
+    "kabupaten",
+    "kecamatan_kode",
+    "kecamatan",
+    "kode",
+    "nama",
+    "jenis",
+)
+PROVINSI_CODE = re.compile(r"^\d{2}$")
+KABUPATEN_CODE = re.compile(r"^\d{2}\.\d{2}$")
+KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+DESA_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+# Desa adat are desa for this programme (domain.md §5; 14 in Papua).
+JENIS = {"desa": "desa", "kelurahan": "kelurahan", "desa_adat": "desa"}
+
+
+class RegionFileError(Exception):
+    """The file or the selection cannot be loaded; the message is shown to the operator."""
+
+
+@dataclass(frozen=True)
+class VillageRow:
+    provinsi_kode: str
+    provinsi: str
+    kabupaten_kode: str
+    kabupaten: str
+    kecamatan_kode: str
+    kecamatan: str
+    kode: str
+    nama: str
+    jenis: str
+
+
+def check_selection_code(code: str) -> str:
+    code = code.strip()
+    if not (PROVINSI_CODE.match(code) or KABUPATEN_CODE.match(code)):
+        raise RegionFileError(
+            f"Kode wilayah {code!r} tidak sah: gunakan kode provinsi (63) atau kabupaten (63.01)."
+        )
+    return code
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    with path.open("rb") as probe:
+        is_gzip = probe.read(2) == b"\x1f\x8b"
+    if is_gzip:
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
+
+
+def _check_row(line: int, row: dict[str, str]) -> VillageRow:
+    values = {column: (row.get(column) or "").strip() for column in COLUMNS}
+    problems = []
+    if not PROVINSI_CODE.match(values["provinsi_kode"]):
+        problems.append("provinsi_kode")
+    if not KABUPATEN_CODE.match(values["kabupaten_kode"]) or not values[
+        "kabupaten_kode"
+    ].startswith(values["provinsi_kode"] + "."):
+        problems.append("kabupaten_kode")
+    if not KECAMATAN_CODE.match(values["kecamatan_kode"]) or not values[
+        "kecamatan_kode"
+    ].startswith(values["kabupaten_kode"] + "."):
+        problems.append("kecamatan_kode")
+    if not DESA_CODE.match(values["kode"]) or not values["kode"].startswith(
+        values["kecamatan_kode"] + "."
+    ):
+        problems.append("kode")
+    if values["jenis"] not in JENIS:
+        problems.append("jenis")
+    problems += [
+        name for name in ("provinsi", "kabupaten", "kecamatan", "nama") if not values[name]
+    ]
+    if problems:
+        raise RegionFileError(f"Baris {line}: nilai tidak sah pada kolom {', '.join(problems)}.")
+    values["jenis"] = JENIS[values["jenis"]]
+    return VillageRow(**values)
+
+
+def read_villages(path: Path, codes: Iterable[str] | None) -> list[VillageRow]:
+    """All village rows of the selected provinsi/kabupaten codes (every row when ``codes`` is None).
+
+    Raises RegionFileError for an unreadable or malformed file, or a code with no villages.
+    """
+    wanted = None if codes is None else {check_selection_code(code) for code in codes}
+    found: set[str] = set()
+    rows: list[VillageRow] = []
+    seen_codes: set[str] = set()
+    try:
+        with _open_text(path) as handle:
+            reader = csv.DictReader(handle)
+            missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+            if missing:
+                raise RegionFileError(f"Berkas wilayah tidak memiliki kolom: {', '.join(missing)}.")
+            for line, raw in enumerate(reader, start=2):
+                selection = _selection_of(raw, wanted)
+                if selection is None:
+                    continue
+                row = _check_row(line, raw)
+                if row.kode in seen_codes:
+                    raise RegionFileError(f"Baris {line}: kode desa {row.kode} muncul dua kali.")
+                seen_codes.add(row.kode)
+                found.add(selection)
+                rows.append(row)
+    except FileNotFoundError as exc:
+        raise RegionFileError(f"Berkas wilayah tidak ditemukan: {path}") from exc
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+        raise RegionFileError(f"Berkas wilayah rusak atau bukan CSV UTF-8: {exc}") from exc
+    if wanted is not None and (unknown := sorted(wanted - found)):
+        raise RegionFileError(f"Kode wilayah tidak dikenal: {', '.join(unknown)}.")
+    if not rows:
+        raise RegionFileError("Berkas wilayah tidak berisi satu desa pun.")
+    return rows
+
+
+def _selection_of(raw: dict[str, str], wanted: set[str] | None) -> str | None:
+    """Which requested code a raw row belongs to (``"*"`` when everything is wanted)."""
+    if wanted is None:
+        return "*"
+    provinsi = (raw.get("provinsi_kode") or "").strip()
+    kabupaten = (raw.get("kabupaten_kode") or "").strip()
+    if kabupaten in wanted:
+        return kabupaten
+    if provinsi in wanted:
+        return provinsi
+    return None
+
+
+def batched(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

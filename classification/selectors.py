@@ -1,0 +1,288 @@
+"""Every read the pages need. Each selector is a fixed number of queries, whatever the data size."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
+
+from . import targets
+from .models import (
+    UPPER_LEVEL_MIN_RANK,
+    ClassificationLevel,
+    Kabupaten,
+    Kampung,
+    LevelChange,
+    TargetPolicy,
+)
+from .permissions import access_for
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    code: str
+    label: str
+    colour: str
+    count: int
+    share: Decimal  # percent of all kampung, one decimal
+
+
+@dataclass(frozen=True)
+class DistrictSummary:
+    total: int
+    kecamatan_count: int
+    levels: list[LevelCount]
+    unassigned: int
+    upper_count: int
+    upper_share: Decimal
+
+    def count_of(self, code: str) -> int:
+        return next((level.count for level in self.levels if level.code == code), 0)
+
+
+@dataclass(frozen=True)
+class KecamatanLevels:
+    kode: str
+    nama: str
+    total: int
+    counts: list[int]  # in the order of the levels passed to the selector
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    policy_percent: Decimal
+    rounding: str
+    baseline_date: datetime.date
+    base: int
+    quota: int
+    baseline_upper: int
+    years: list[targets.YearProgress]
+
+    @property
+    def current(self) -> targets.YearProgress:
+        return self.years[-1]
+
+
+def percent(part: int, whole: int) -> Decimal:
+    if not whole:
+        return Decimal("0.0")
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def level_list() -> list[ClassificationLevel]:
+    """The four levels in rank order (one query; pass the result to the selectors below)."""
+    return list(ClassificationLevel.objects.order_by("rank"))
+
+
+def upper_codes(levels: list[ClassificationLevel]) -> list[str]:
+    return [level.code for level in levels if level.rank >= UPPER_LEVEL_MIN_RANK]
+
+
+def _level_count_kwargs(levels: list[ClassificationLevel], prefix: str = "") -> dict:
+    return {
+        f"n_{level.code}": Count("pk", filter=Q(**{f"{prefix}official_level_id": level.code}))
+        for level in levels
+    }
+
+
+def kabupaten_for_user(*, user, kode: str) -> Kabupaten:
+    """The kabupaten ``kode`` if the user may read it; 404 otherwise (never reveal what exists)."""
+    if not access_for(user).reads_kabupaten(kode):
+        raise Http404
+    try:
+        return Kabupaten.objects.select_related("provinsi").get(kode=kode)
+    except Kabupaten.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def home_kabupaten_code(*, user) -> str | None:
+    """The kabupaten a user's dashboard opens on: their own district, else the first in scope."""
+    access = access_for(user)
+    for codes in (access.managed_kabupaten, access.read_kabupaten):
+        if codes:
+            return min(codes)
+    if access.read_provinsi:
+        return (
+            Kabupaten.objects.filter(
+                provinsi_id__in=access.read_provinsi, kecamatan__kampung__isnull=False
+            )
+            .order_by("kode")
+            .values_list("kode", flat=True)
+            .first()
+        )
+    if access.sees_everything:
+        return settings.DEFAULT_KABUPATEN
+    return None
+
+
+def district_summary(*, kabupaten_kode: str, levels: list[ClassificationLevel]) -> DistrictSummary:
+    """Totals and the level distribution of one kabupaten's active Kampung KB (one query)."""
+    row = (
+        Kampung.objects.active()
+        .in_kabupaten(kabupaten_kode)
+        .aggregate(
+            total=Count("pk"),
+            kecamatan_count=Count("kecamatan", distinct=True),
+            **_level_count_kwargs(levels),
+        )
+    )
+    total = row["total"]
+    counts = [
+        LevelCount(
+            code=level.code,
+            label=level.label,
+            colour=level.colour,
+            count=row[f"n_{level.code}"],
+            share=percent(row[f"n_{level.code}"], total),
+        )
+        for level in levels
+    ]
+    upper = sum(c.count for c in counts if c.code in upper_codes(levels))
+    return DistrictSummary(
+        total=total,
+        kecamatan_count=row["kecamatan_count"],
+        levels=counts,
+        unassigned=total - sum(c.count for c in counts),
+        upper_count=upper,
+        upper_share=percent(upper, total),
+    )
+
+
+def level_counts_by_kecamatan(
+    *, kabupaten_kode: str, levels: list[ClassificationLevel]
+) -> list[KecamatanLevels]:
+    """Per kecamatan, how many active kampung sit at each level (one query)."""
+    rows = (
+        Kampung.objects.active()
+        .in_kabupaten(kabupaten_kode)
+        .values("kecamatan_id", "kecamatan__nama")
+        .annotate(total=Count("pk"), **_level_count_kwargs(levels))
+        .order_by("kecamatan_id")
+    )
+    return [
+        KecamatanLevels(
+            kode=row["kecamatan_id"],
+            nama=row["kecamatan__nama"],
+            total=row["total"],
+            counts=[row[f"n_{level.code}"] for level in levels],
+        )
+        for row in rows
+    ]
+
+
+def _level_on(date: datetime.date) -> Subquery:
+    return Subquery(
+        LevelChange.objects.filter(kampung=OuterRef("pk"), effective_date__lte=date)
+        .order_by("-effective_date", "-created_at", "-id")
+        .values("level_to_id")[:1]
+    )
+
+
+def upper_counts_on(
+    *, kabupaten_kode: str, dates: list[datetime.date], levels: list[ClassificationLevel]
+) -> list[int]:
+    """How many active kampung were mandiri or above on each date, per the history (one query)."""
+    upper = upper_codes(levels)
+    annotated = (
+        Kampung.objects.active()
+        .in_kabupaten(kabupaten_kode)
+        .annotate(**{f"level_{i}": _level_on(date) for i, date in enumerate(dates)})
+    )
+    row = annotated.aggregate(
+        **{
+            f"upper_{i}": Count("pk", filter=Q(**{f"level_{i}__in": upper}))
+            for i in range(len(dates))
+        }
+    )
+    return [row[f"upper_{i}"] for i in range(len(dates))]
+
+
+def target_policy_for(*, kabupaten_kode: str) -> TargetPolicy:
+    """The kabupaten's policy, or the national default (5%, rounded up) when it has none."""
+    policy = TargetPolicy.objects.filter(kabupaten_id=kabupaten_kode).first()
+    if policy is None:
+        policy = TargetPolicy(
+            kabupaten_id=kabupaten_kode,
+            baseline_date=datetime.date.fromisoformat(settings.DEFAULT_TARGET_BASELINE_DATE),
+        )
+    return policy
+
+
+def target_progress(
+    *,
+    kabupaten_kode: str,
+    total: int,
+    levels: list[ClassificationLevel],
+    today: datetime.date,
+) -> TargetProgress:
+    """Target against actual at the baseline and at each year's end since (current year: today)."""
+    policy = target_policy_for(kabupaten_kode=kabupaten_kode)
+    baseline_year = policy.baseline_date.year
+    years = list(range(baseline_year, today.year + 1))
+    dates = [policy.baseline_date] + [
+        today if year == today.year else datetime.date(year, 12, 31) for year in years
+    ]
+    counts = upper_counts_on(kabupaten_kode=kabupaten_kode, dates=dates, levels=levels)
+    baseline_upper, year_end = counts[0], counts[1:]
+    quota = targets.annual_quota(total, policy.annual_percent, policy.rounding)
+    return TargetProgress(
+        policy_percent=policy.annual_percent,
+        rounding=policy.rounding,
+        baseline_date=policy.baseline_date,
+        base=total,
+        quota=quota,
+        baseline_upper=baseline_upper,
+        years=targets.yearly_progress(
+            baseline_year=baseline_year,
+            baseline_upper=baseline_upper,
+            quota=quota,
+            total=total,
+            actual_by_year=dict(zip(years, year_end, strict=True)),
+            current_year=today.year,
+        ),
+    )
+
+
+def map_features(*, kabupaten_kode: str) -> list[dict]:
+    """Code, name, level and boundary of every kampung that has one (one query)."""
+    return list(
+        Kampung.objects.active()
+        .in_kabupaten(kabupaten_kode)
+        .filter(boundary__isnull=False)
+        .values("desa_kode", "desa_nama", "kecamatan__nama", "official_level_id", "boundary")
+        .order_by("desa_kode")
+    )
+
+
+def recent_level_changes(*, kabupaten_kode: str, limit: int = 10) -> list[LevelChange]:
+    return list(
+        LevelChange.objects.filter(kampung__kecamatan__kabupaten_id=kabupaten_kode)
+        .exclude(source=LevelChange.Source.BASELINE)
+        .select_related("kampung", "level_from", "level_to", "changed_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def kampung_for_user(*, user, desa_kode: str) -> Kampung:
+    """One kampung the user may read, with its region; 404 when out of reach."""
+    try:
+        return (
+            Kampung.objects.visible_to(user)
+            .select_related("kecamatan__kabupaten__provinsi", "official_level")
+            .defer("boundary")
+            .get(desa_kode=desa_kode)
+        )
+    except Kampung.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def level_history(*, kampung: Kampung) -> list[LevelChange]:
+    return list(
+        kampung.level_changes.select_related("level_from", "level_to", "changed_by").order_by(
+            "-effective_date", "-created_at", "-id"
+        )
+    )
