@@ -1,0 +1,59 @@
+# Kampung KB Monitor — `make run` serves the Tanah Laut demo, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL for the second test pass; the test database is created as test_<name>.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kampungkb
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: setup run demo test test-sqlite test-postgres browser static lint check-deploy bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(BIN)/.installed
+
+## The demo on SQLite with demo users, served by Django's development server.
+demo: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+
+run: demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Tests read the same hashed static manifest production does.
+static: setup
+	SECRET_KEY=collectstatic-only $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: test-sqlite test-postgres
+
+test-sqlite: setup static browser
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: setup static browser
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=lint-only $(BIN)/python manage.py check
+	SECRET_KEY=lint-only $(BIN)/python manage.py makemigrations --check --dry-run
+
+## The deployment checklist under production-like settings must raise nothing.
+check-deploy: setup
+	DEBUG=0 ALLOWED_HOSTS=kampungkb.example.id DATABASE_URL=$(PG_TEST_URL) \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

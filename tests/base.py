@@ -1,0 +1,48 @@
+"""Named people for view and permission tests, as healthchecks has alice/bob/charlie.
+
+- ``staf``: DP3A staff of Tanah Laut (63.01)
+- ``staf_lain``: DP3A staff of Kotabaru (63.02), another kabupaten
+- ``pokja_a``: Pokja of Tabanio (63.01.01.2002, berkembang in the demo baseline)
+- ``pokja_b``: Pokja of Benua Lawas (63.01.01.2001), another kampung of the same kabupaten
+- ``peninjau``: BKKBN reviewer for the provinsi Kalimantan Selatan (63)
+Anonymous is simply the unauthenticated client.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import TestCase
+
+from classification.models import Kampung, PokjaMembership, RegionScope
+from classification.permissions import BKKBN_GROUP, DP3A_GROUP
+
+TANAH_LAUT = "63.01"
+KOTABARU = "63.02"
+KAMPUNG_A = "63.01.01.2002"  # Tabanio
+KAMPUNG_B = "63.01.01.2001"  # Benua Lawas
+KAMPUNG_LAIN_KABUPATEN = "63.02.01.2001"
+PASSWORD = "sandi-uji-yang-panjang"
+
+
+def make_user(username: str, *, group: str | None = None, **scope):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    if group:
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    if scope:
+        RegionScope.objects.create(user=user, **scope)
+    return user
+
+
+def make_pokja(username: str, desa_kode: str):
+    user = make_user(username)
+    PokjaMembership.objects.create(user=user, kampung=Kampung.objects.get(desa_kode=desa_kode))
+    return user
+
+
+class PeopleTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.staf = make_user("staf", group=DP3A_GROUP, kabupaten_id=TANAH_LAUT)
+        cls.staf_lain = make_user("staf_lain", group=DP3A_GROUP, kabupaten_id=KOTABARU)
+        cls.pokja_a = make_pokja("pokja_a", KAMPUNG_A)
+        cls.pokja_b = make_pokja("pokja_b", KAMPUNG_B)
+        cls.peninjau = make_user("peninjau", group=BKKBN_GROUP, provinsi_id="63")
