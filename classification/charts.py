@@ -81,7 +81,7 @@ def levels_by_kecamatan(
         yaxis={"title": {"text": _("Jumlah kampung")}},
         xaxis={"tickangle": -35},
         margin={"l": 48, "r": 16, "t": 24, "b": 110},
-        legend={"orientation": "h", "y": 1.12},
+        legend={"orientation": "h", "y": 1.12, "traceorder": "normal"},
     )
 
 
@@ -163,6 +163,7 @@ def level_map(features: list[dict], levels: list[ClassificationLevel]) -> go.Fig
                 line={"color": "#ffffff", "width": 0.6},
                 name=level.label if level else _("Belum ditetapkan"),
                 legendgroup=group,
+                legendrank=level.rank if level else 99,
                 showlegend=group not in legend_shown,
                 hoveron="fills",
                 text=f"{feature['desa_nama']} ({feature['kecamatan__nama']})",

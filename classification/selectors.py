@@ -10,12 +10,18 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 
-from . import targets
+from . import levels, targets
 from .models import (
+    NOT_USING_FIELDS,
+    POKTAN_TARGET_FIELDS,
     UPPER_LEVEL_MIN_RANK,
+    USER_FIELDS,
+    Agency,
     ClassificationLevel,
     Kabupaten,
     Kampung,
+    KampungFigures,
+    KampungProfile,
     LevelChange,
     TargetPolicy,
 )
@@ -285,4 +291,91 @@ def level_history(*, kampung: Kampung) -> list[LevelChange]:
         kampung.level_changes.select_related("level_from", "level_to", "changed_by").order_by(
             "-effective_date", "-created_at", "-id"
         )
+    )
+
+
+# Indicator P3 counts the agencies of recent activities: a partner from years ago no longer says
+# much about how the kampung works now. A working rule, like the 5% target.
+CROSS_SECTOR_WINDOW = datetime.timedelta(days=365)
+
+
+def latest_profile(*, kampung: Kampung) -> KampungProfile | None:
+    return kampung.profiles.order_by("-created_at", "-id").first()
+
+
+def latest_figures(*, kampung: Kampung) -> KampungFigures | None:
+    return kampung.figures.order_by("-period").first()
+
+
+def cross_sector_agency_count(*, kampung: Kampung, today: datetime.date) -> int:
+    """Distinct cross-sector agencies in the kampung's activities of the last year (for P3)."""
+    return (
+        Agency.objects.filter(
+            counts_for_cross_sector=True,
+            activities__kampung=kampung,
+            activities__date__gt=today - CROSS_SECTOR_WINDOW,
+            activities__date__lte=today,
+        )
+        .distinct()
+        .count()
+    )
+
+
+def inputs_from_records(
+    profile: KampungProfile | None, figures: KampungFigures | None, cross_sector_agencies: int
+) -> levels.KampungInputs:
+    """The scoring rule's inputs from a kampung's current records; what is missing stays None."""
+    values: dict = {"cross_sector_agencies": cross_sector_agencies}
+    if profile is not None:
+        values.update(
+            pokja_exists=profile.pokja_exists,
+            pokja_has_members=profile.pokja_members > 0,
+            pokja_members_trained=profile.pokja_members_trained > 0,
+            funding_sources=profile.funding_sources,
+            poktan_present=profile.poktan_present,
+            has_sekretariat=profile.has_sekretariat,
+            has_rumah_dataku=profile.has_rumah_dataku,
+            has_pendamping=profile.has_pendamping,
+            has_regulation=profile.has_regulation,
+            data_sources=profile.data_sources,
+            mechanisms=profile.mechanisms_held,
+        )
+    if figures is not None:
+        values.update(
+            {name: getattr(figures, name) for name in FIGURE_INPUT_FIELDS},
+        )
+    return levels.KampungInputs(**values)
+
+
+FIGURE_INPUT_FIELDS = (
+    "families",
+    "pus",
+    "remaja",
+    "families_with_balita",
+    "families_with_remaja",
+    "families_with_lansia",
+    *POKTAN_TARGET_FIELDS,
+    *USER_FIELDS,
+    *NOT_USING_FIELDS,
+)
+
+
+@dataclass(frozen=True)
+class KampungRecords:
+    profile: KampungProfile | None
+    figures: KampungFigures | None
+    cross_sector_agencies: int
+    assessment: levels.Assessment
+
+
+def kampung_records(*, kampung: Kampung, today: datetime.date) -> KampungRecords:
+    """The current profile and figures, and what the scoring rule makes of them (3 queries)."""
+    profile = latest_profile(kampung=kampung)
+    figures = latest_figures(kampung=kampung)
+    agencies = cross_sector_agency_count(kampung=kampung, today=today)
+    return KampungRecords(
+        profile=profile,
+        figures=figures,
+        cross_sector_agencies=agencies,
+        assessment=levels.assess(inputs_from_records(profile, figures, agencies)),
     )

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ClassificationLevel, Kabupaten, Kampung, Kecamatan, LevelChange, Provinsi
+from . import selectors
+from .models import (
+    Activity,
+    Agency,
+    ClassificationLevel,
+    Kabupaten,
+    Kampung,
+    KampungFigures,
+    KampungProfile,
+    KampungProgram,
+    Kecamatan,
+    LevelChange,
+    Provinsi,
+)
 from .regions import VillageRow, batched
 
 
@@ -118,3 +133,84 @@ def regions_load(*, rows: list[VillageRow], batch_size: int = 2000, progress=Non
         if progress is not None:
             progress.update(len(batch))
     return len(rows)
+
+
+def kampung_refresh_estimate(*, kampung: Kampung, today: datetime.date | None = None):
+    """Recompute the stored estimated level from the kampung's current records.
+
+    Runs inside every write that changes profile, figures or activities, so the table's
+    "estimated level" column never lags behind what the Pokja entered.
+    """
+    today = today or timezone.localdate()
+    records = selectors.kampung_records(kampung=kampung, today=today)
+    indices = records.assessment.indices
+    Kampung.objects.filter(pk=kampung.pk).update(
+        estimated_level_id=records.assessment.level.value,
+        estimated_input=indices.input,
+        estimated_proses=indices.proses,
+        estimated_output=indices.output,
+    )
+    return records.assessment
+
+
+def _clean_and_save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def profile_create(*, kampung: Kampung, by, **fields) -> KampungProfile:
+    """Save a new dated version of the profile; earlier versions stay as they were."""
+    profile = _clean_and_save(KampungProfile(kampung=kampung, created_by=by, **fields))
+    kampung_refresh_estimate(kampung=kampung)
+    return profile
+
+
+@transaction.atomic
+def figures_create(*, kampung: Kampung, by, **fields) -> KampungFigures:
+    """Record one month's figures; a second set for the same month is refused."""
+    figures = _clean_and_save(KampungFigures(kampung=kampung, created_by=by, **fields))
+    kampung_refresh_estimate(kampung=kampung)
+    return figures
+
+
+@transaction.atomic
+def activity_save(*, activity: Activity, by, agencies: Iterable[Agency] | None = None) -> Activity:
+    """Create or update a kegiatan and its agencies; P3 of the estimate follows."""
+    if activity.pk is None:
+        activity.created_by = by
+    _clean_and_save(activity)
+    if agencies is not None:
+        activity.agencies.set(agencies)
+    kampung_refresh_estimate(kampung=activity.kampung)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, by) -> None:
+    kampung = activity.kampung
+    activity.delete()
+    kampung_refresh_estimate(kampung=kampung)
+
+
+@transaction.atomic
+def kampung_update_identity(*, kampung: Kampung, by, **fields) -> Kampung:
+    """Change the kampung's own description (name, launch date, description, location, photo)."""
+    for name, value in fields.items():
+        setattr(kampung, name, value)
+    kampung.version += 1
+    kampung.full_clean()
+    kampung.save()
+    return kampung
+
+
+@transaction.atomic
+def kampung_program_save(*, tag: KampungProgram, by) -> KampungProgram:
+    """Tag a kampung with a thematic programme, or change the tag's date or status."""
+    return _clean_and_save(tag)
+
+
+@transaction.atomic
+def kampung_program_delete(*, tag: KampungProgram, by) -> None:
+    tag.delete()
