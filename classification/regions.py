@@ -9,6 +9,7 @@ import csv
 import gzip
 import io
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,10 @@ class VillageRow:
 
 
 def check_selection_code(code: str) -> str:
+    """A provinsi or kabupaten code in dotted form; BKKBN's undotted ``6301`` is accepted too."""
     code = code.strip()
+    if code.isdigit() and len(code) == 4:
+        code = f"{code[:2]}.{code[2:]}"
     if not (PROVINSI_CODE.match(code) or KABUPATEN_CODE.match(code)):
         raise RegionFileError(
             f"Kode wilayah {code!r} tidak sah: gunakan kode provinsi (63) atau kabupaten (63.01)."
@@ -65,8 +69,9 @@ def _open_text(path: Path) -> io.TextIOBase:
     with path.open("rb") as probe:
         is_gzip = probe.read(2) == b"\x1f\x8b"
     if is_gzip:
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return path.open(encoding="utf-8", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+    # utf-8-sig: a CSV saved by Excel starts with a byte-order mark.
+    return path.open(encoding="utf-8-sig", newline="")
 
 
 def _check_row(line: int, row: dict[str, str]) -> VillageRow:
@@ -112,7 +117,9 @@ def read_villages(path: Path, codes: Iterable[str] | None) -> list[VillageRow]:
             missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
             if missing:
                 raise RegionFileError(f"Berkas wilayah tidak memiliki kolom: {', '.join(missing)}.")
-            for line, raw in enumerate(reader, start=2):
+            for raw in reader:
+                # The physical line, so blank lines and quoted line breaks don't shift it.
+                line = reader.line_num
                 selection = _selection_of(raw, wanted)
                 if selection is None:
                     continue
@@ -124,7 +131,8 @@ def read_villages(path: Path, codes: Iterable[str] | None) -> list[VillageRow]:
                 rows.append(row)
     except FileNotFoundError as exc:
         raise RegionFileError(f"Berkas wilayah tidak ditemukan: {path}") from exc
-    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+    # zlib.error (a damaged deflate block) is not an OSError, unlike a bad CRC or header.
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error) as exc:
         raise RegionFileError(f"Berkas wilayah rusak atau bukan CSV UTF-8: {exc}") from exc
     if wanted is not None and (unknown := sorted(wanted - found)):
         raise RegionFileError(f"Kode wilayah tidak dikenal: {', '.join(unknown)}.")

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -50,16 +49,37 @@ def kampung_set_level(
 ) -> LevelChange:
     """Record a new official level and keep ``Kampung.official_level`` equal to the latest change.
 
-    A back-dated change is inserted into the history at its date; the denormalised copy on the
-    kampung always follows the change with the latest effective date.
+    History only grows forward: a change dated before the kampung's latest one is refused, since
+    slotting it in would leave the later row's "from" level wrong.
     """
     # Lock the kampung row so two verifications of the same kampung cannot interleave.
     kampung = Kampung.objects.select_for_update().get(pk=kampung.pk)
-    previous = level_at(kampung=kampung, on=effective_date)
+    latest = (
+        LevelChange.objects.filter(kampung=kampung)
+        .order_by("-effective_date", "-created_at", "-id")
+        .values("level_to_id", "effective_date")
+        .first()
+    )
+    if latest and effective_date < latest["effective_date"]:
+        raise ValidationError(
+            {
+                "effective_date": ValidationError(
+                    _("Tanggal berlaku tidak boleh sebelum perubahan level terakhir (%(date)s)."),
+                    code="before_latest_change",
+                    params={"date": latest["effective_date"].strftime("%d-%m-%Y")},
+                )
+            }
+        )
+    previous = latest["level_to_id"] if latest else None
     if previous == level.code:
         raise ValidationError(
-            {"level": _("Kampung ini sudah berada di level %(level)s pada tanggal itu.")},
-            params={"level": level.label},
+            {
+                "level": ValidationError(
+                    _("Kampung ini sudah berada di level %(level)s."),
+                    code="same_level",
+                    params={"level": level.label},
+                )
+            }
         )
     change = LevelChange(
         kampung=kampung,
@@ -72,16 +92,8 @@ def kampung_set_level(
     )
     change.full_clean()
     change.save()
-    latest = (
-        LevelChange.objects.filter(kampung=kampung)
-        .order_by("-effective_date", "-created_at", "-id")
-        .values("level_to_id", "effective_date")
-        .first()
-    )
     Kampung.objects.filter(pk=kampung.pk).update(
-        official_level_id=latest["level_to_id"],
-        official_level_since=latest["effective_date"],
-        version=F("version") + 1,
+        official_level_id=level.code, official_level_since=effective_date, version=F("version") + 1
     )
     return change
 
@@ -135,14 +147,13 @@ def regions_load(*, rows: list[VillageRow], batch_size: int = 2000, progress=Non
     return len(rows)
 
 
-def kampung_refresh_estimate(*, kampung: Kampung, today: datetime.date | None = None):
+def kampung_refresh_estimate(*, kampung: Kampung):
     """Recompute the stored estimated level from the kampung's current records.
 
     Runs inside every write that changes profile, figures or activities, so the table's
     "estimated level" column never lags behind what the Pokja entered.
     """
-    today = today or timezone.localdate()
-    records = selectors.kampung_records(kampung=kampung, today=today)
+    records = selectors.kampung_records(kampung=kampung)
     indices = records.assessment.indices
     Kampung.objects.filter(pk=kampung.pk).update(
         estimated_level_id=records.assessment.level.value,
