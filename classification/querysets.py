@@ -25,4 +25,6 @@ class KampungQuerySet(models.QuerySet):
 
     def for_listing(self) -> "KampungQuerySet":
         """What a table row shows, fetched in the same query."""
-        return self.select_related("kecamatan", "official_level").defer("boundary")
+        return self.select_related("kecamatan", "official_level", "estimated_level").defer(
+            "boundary"
+        )

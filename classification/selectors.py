@@ -22,8 +22,10 @@ from .models import (
     Kampung,
     KampungFigures,
     KampungProfile,
+    KampungProgram,
     LevelChange,
     TargetPolicy,
+    ThematicProgram,
 )
 from .permissions import access_for
 
@@ -54,6 +56,14 @@ class DistrictSummary:
 class KecamatanLevels:
     kode: str
     nama: str
+    total: int
+    counts: list[int]  # in the order of the levels passed to the selector
+
+
+@dataclass(frozen=True)
+class ProgramLevels:
+    pk: int
+    name: str
     total: int
     counts: list[int]  # in the order of the levels passed to the selector
 
@@ -180,6 +190,48 @@ def level_counts_by_kecamatan(
     ]
 
 
+def program_counts_by_level(
+    *, kabupaten_kode: str, levels: list[ClassificationLevel]
+) -> list[ProgramLevels]:
+    """Per active thematic programme, how many active Kampung KB of the kabupaten carry it
+    (tag aktif or rintisan), split by official level (one query).
+
+    Every active programme is listed, with zeros where no kampung carries it yet.
+    """
+    tag = "kampung_tags__"
+    carried = Q(
+        **{
+            f"{tag}status__in": [KampungProgram.Status.AKTIF, KampungProgram.Status.RINTISAN],
+            f"{tag}kampung__is_active": True,
+            f"{tag}kampung__kecamatan__kabupaten_id": kabupaten_kode,
+        }
+    )
+    rows = (
+        ThematicProgram.objects.filter(is_active=True)
+        .values("pk", "name")
+        .annotate(
+            total=Count(f"{tag}pk", filter=carried),
+            **{
+                f"n_{level.code}": Count(
+                    f"{tag}pk",
+                    filter=carried & Q(**{f"{tag}kampung__official_level_id": level.code}),
+                )
+                for level in levels
+            },
+        )
+        .order_by("name")
+    )
+    return [
+        ProgramLevels(
+            pk=row["pk"],
+            name=row["name"],
+            total=row["total"],
+            counts=[row[f"n_{level.code}"] for level in levels],
+        )
+        for row in rows
+    ]
+
+
 def _level_on(date: datetime.date) -> Subquery:
     return Subquery(
         LevelChange.objects.filter(kampung=OuterRef("pk"), effective_date__lte=date)
@@ -269,6 +321,7 @@ def recent_level_changes(*, kabupaten_kode: str, limit: int = 10) -> list[LevelC
         LevelChange.objects.filter(kampung__kecamatan__kabupaten_id=kabupaten_kode)
         .exclude(source=LevelChange.Source.BASELINE)
         .select_related("kampung", "level_from", "level_to", "changed_by")
+        .defer("kampung__boundary")
         .order_by("-created_at", "-id")[:limit]
     )
 
@@ -294,11 +347,6 @@ def level_history(*, kampung: Kampung) -> list[LevelChange]:
     )
 
 
-# Indicator P3 counts the agencies of recent activities: a partner from years ago no longer says
-# much about how the kampung works now. A working rule, like the 5% target.
-CROSS_SECTOR_WINDOW = datetime.timedelta(days=365)
-
-
 def latest_profile(*, kampung: Kampung) -> KampungProfile | None:
     return kampung.profiles.order_by("-created_at", "-id").first()
 
@@ -307,15 +355,14 @@ def latest_figures(*, kampung: Kampung) -> KampungFigures | None:
     return kampung.figures.order_by("-period").first()
 
 
-def cross_sector_agency_count(*, kampung: Kampung, today: datetime.date) -> int:
-    """Distinct cross-sector agencies in the kampung's activities of the last year (for P3)."""
+def cross_sector_agency_count(*, kampung: Kampung) -> int:
+    """Distinct cross-sector agencies in the kampung's recorded activities (indicator P3).
+
+    Counted over all activities, as domain.md §2 says, with no time window: a window would make
+    the stored estimate drift as days pass without anybody changing the records.
+    """
     return (
-        Agency.objects.filter(
-            counts_for_cross_sector=True,
-            activities__kampung=kampung,
-            activities__date__gt=today - CROSS_SECTOR_WINDOW,
-            activities__date__lte=today,
-        )
+        Agency.objects.filter(counts_for_cross_sector=True, activities__kampung=kampung)
         .distinct()
         .count()
     )
@@ -368,14 +415,83 @@ class KampungRecords:
     assessment: levels.Assessment
 
 
-def kampung_records(*, kampung: Kampung, today: datetime.date) -> KampungRecords:
+def kampung_records(*, kampung: Kampung) -> KampungRecords:
     """The current profile and figures, and what the scoring rule makes of them (3 queries)."""
     profile = latest_profile(kampung=kampung)
     figures = latest_figures(kampung=kampung)
-    agencies = cross_sector_agency_count(kampung=kampung, today=today)
+    agencies = cross_sector_agency_count(kampung=kampung)
     return KampungRecords(
         profile=profile,
         figures=figures,
         cross_sector_agencies=agencies,
         assessment=levels.assess(inputs_from_records(profile, figures, agencies)),
     )
+
+
+@dataclass(frozen=True)
+class FiguresShares:
+    """One period's figures with the percentages the scoring rule computes from them (§2)."""
+
+    figures: KampungFigures
+    users: int
+    cpr: int | None
+    mkjp: int | None
+    unmet_need: int | None
+    participation: int | None
+    poktan_participation: dict[str, int | None]
+
+
+def figures_shares(figures: KampungFigures) -> FiguresShares:
+    """CPR, MKJP, unmet need and poktan participation of one period (no query)."""
+    inputs = inputs_from_records(None, figures, 0)
+    return FiguresShares(
+        figures=figures,
+        users=figures.total_users,
+        cpr=levels.cpr_percent(inputs),
+        mkjp=levels.mkjp_percent(inputs),
+        unmet_need=levels.unmet_need_percent(inputs),
+        participation=levels.participation_percent(inputs),
+        poktan_participation=levels.poktan_participation(inputs),
+    )
+
+
+def profile_versions(*, kampung: Kampung) -> list[KampungProfile]:
+    """Every saved version of the profile, newest first, with its author (one query)."""
+    return list(kampung.profiles.select_related("created_by").order_by("-created_at", "-id"))
+
+
+def figures_history(*, kampung: Kampung):
+    """The kampung's figures by period, newest first (a lazy queryset, for pagination)."""
+    return kampung.figures.select_related("created_by").order_by("-period")
+
+
+def kampung_activities(*, kampung: Kampung):
+    """The kampung's activities, newest first, with agencies and programme (two queries)."""
+    return (
+        kampung.activities.select_related("program", "created_by")
+        .prefetch_related("agencies")
+        .order_by("-date", "-id")
+    )
+
+
+def kampung_program_tags(*, kampung: Kampung) -> list:
+    """The kampung's thematic programme tags, by programme name (one query)."""
+    return list(kampung.programs.select_related("program").order_by("program__name"))
+
+
+def public_kampung(*, desa_kode: str) -> Kampung:
+    """An active kampung for its public page (anyone may read it); 404 otherwise."""
+    try:
+        return (
+            Kampung.objects.active()
+            .select_related("kecamatan__kabupaten", "official_level")
+            .defer("boundary")
+            .get(desa_kode=desa_kode)
+        )
+    except Kampung.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def public_activities(*, kampung: Kampung, limit: int = 5) -> list[dict]:
+    """Date and title of the latest activities: all the public page shows (one query)."""
+    return list(kampung.activities.order_by("-date", "-id").values("date", "title")[:limit])

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import charts, selectors
+from . import charts, forms, levels, permissions, selectors, services
 from .filters import KampungFilterSet
-from .models import Kabupaten, Kampung
+from .models import Activity, Kabupaten, Kampung, KampungProgram
 from .tables import KampungTable
 
 
@@ -58,10 +66,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             kabupaten_kode=kabupaten.kode, total=summary.total, levels=levels, today=today
         )
         features = selectors.map_features(kabupaten_kode=kabupaten.kode)
+        by_program = selectors.program_counts_by_level(kabupaten_kode=kabupaten.kode, levels=levels)
         context.update(
             overview,
             kabupaten=kabupaten,
             by_kecamatan=by_kecamatan,
+            by_program=by_program,
             progress=progress,
             kecamatan_chart=charts.render(
                 charts.levels_by_kecamatan(by_kecamatan, levels), div_id="chart-kecamatan"
@@ -70,6 +80,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             map_chart=(
                 charts.render(charts.level_map(features, levels), div_id="chart-peta")
                 if features
+                else ""
+            ),
+            # No chart while no kampung carries a programme: empty bars say nothing.
+            program_chart=(
+                charts.render(charts.programs_by_level(by_program, levels), div_id="chart-program")
+                if any(row.total for row in by_program)
                 else ""
             ),
             recent_changes=selectors.recent_level_changes(kabupaten_kode=kabupaten.kode),
@@ -101,7 +117,8 @@ class KampungListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterV
     template_name = "classification/kampung_list.html"
     table_class = KampungTable
     filterset_class = KampungFilterSet
-    paginate_by = 50
+    # Only the table paginates: a paginate_by here would make the list view count the rows too.
+    table_pagination = {"per_page": 50}
     export_formats = ("csv", "xlsx")
 
     def get_queryset(self):
@@ -116,21 +133,416 @@ class KampungListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterV
         return f"kampung-kb-{local_today().isoformat()}.{export_format}"
 
 
-class KampungDetailView(LoginRequiredMixin, TemplateView):
-    """One kampung: its region, official level and level history."""
+class KampungAccessMixin(LoginRequiredMixin):
+    """Loads ``self.kampung`` from the URL's code: 404 outside the user's scope.
 
-    template_name = "classification/kampung_detail.html"
+    With ``edit = True`` the page (GET and POST) is 403 unless the user may edit the kampung:
+    its own Pokja or DP3A staff of its kabupaten (``permissions.can_edit_kampung``).
+    """
+
+    edit = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.kampung = selectors.kampung_for_user(user=request.user, desa_kode=kwargs["kode"])
+        self.can_edit = permissions.can_edit_kampung(request.user, self.kampung)
+        if self.edit and not self.can_edit:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        kampung = selectors.kampung_for_user(user=self.request.user, desa_kode=kwargs["kode"])
-        context.update(kampung=kampung, history=selectors.level_history(kampung=kampung))
+        context.update(kampung=self.kampung, can_edit=self.can_edit)
+        return context
+
+
+def score_groups(assessment: levels.Assessment) -> list[dict]:
+    """The twelve scores grouped Input/Proses/Output, with each group's index and verdict."""
+    return [
+        {
+            "code": group,
+            "label": levels.GROUP_LABELS[group],
+            "index": assessment.indices.index(group),
+            "met": assessment.indices.met(group),
+            "indicators": [
+                {
+                    "code": code.upper(),
+                    "label": levels.INDICATOR_LABELS[code],
+                    "score": getattr(assessment.scores, code),
+                    "max": levels.MAX_SCORES[code],
+                }
+                for code in levels.GROUP_INDICATORS[group]
+            ],
+        }
+        for group in levels.GROUPS
+    ]
+
+
+def poktan_shares(shares: dict[str, int | None]) -> list[tuple[str, int | None]]:
+    return [(label, shares.get(code)) for code, label in levels.POKTAN.items()]
+
+
+class KampungDetailView(KampungAccessMixin, TemplateView):
+    """One kampung: identity, current profile and figures, estimated level, activities, history."""
+
+    template_name = "classification/kampung_detail.html"
+    recent_activities = 5
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kampung = self.kampung
+        records = selectors.kampung_records(kampung=kampung)
+        assessment = records.assessment
+        levels_by_code = {level.code: level for level in selectors.level_list()}
+        context.update(
+            history=selectors.level_history(kampung=kampung),
+            records=records,
+            assessment=assessment,
+            estimated_level=levels_by_code.get(assessment.level.value),
+            score_groups=score_groups(assessment),
+            poktan_shares=poktan_shares(assessment.scores.poktan_participation),
+            figures_users=records.figures.total_users if records.figures else None,
+            activities=list(
+                selectors.kampung_activities(kampung=kampung)[: self.recent_activities]
+            ),
+            program_tags=selectors.kampung_program_tags(kampung=kampung),
+        )
+        return context
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on a field it names, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else NON_FIELD_ERRORS, errors)
+
+
+def reverse_kampung(name: str, kampung: Kampung, *args) -> str:
+    return reverse(name, args=[kampung.desa_kode, *args])
+
+
+class KampungFormView(KampungAccessMixin, FormView):
+    """An edit page of one kampung: the form checks input, ``save`` writes through a service."""
+
+    edit = True
+
+    def save(self, form) -> str:
+        """Write through a service; return the success message."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            message = self.save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+
+class KampungIdentityUpdateView(KampungFormView):
+    template_name = "classification/kampung_identity_form.html"
+    form_class = forms.KampungIdentityForm
+
+    def get_form_kwargs(self):
+        # The form fills its instance while validating; a copy keeps rejected input out of the
+        # page header and anything else that shows the kampung.
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.kampung)}
+
+    def save(self, form) -> str:
+        services.kampung_update_identity(
+            kampung=self.kampung, by=self.request.user, **form.identity_fields()
+        )
+        return _("Identitas kampung disimpan.")
+
+    def get_success_url(self):
+        return self.kampung.get_absolute_url()
+
+
+def _version_id(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return int(raw)
+
+
+class ProfileListView(KampungAccessMixin, TemplateView):
+    """Every version of the profile, newest first; ``?versi=<id>`` shows an older one."""
+
+    template_name = "classification/profile_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        versions = selectors.profile_versions(kampung=self.kampung)
+        wanted = _version_id(self.request.GET.get("versi"))
+        if wanted is None:
+            selected = versions[0] if versions else None
+        else:
+            selected = next((version for version in versions if version.pk == wanted), None)
+            if selected is None:
+                raise Http404
+        context.update(
+            versions=versions,
+            profile=selected,
+            is_current=bool(versions) and selected is versions[0],
+        )
+        return context
+
+
+class ProfileUpdateView(KampungFormView):
+    """Edit the profile: the form opens on the current version and saving adds a new one."""
+
+    template_name = "classification/profile_form.html"
+    form_class = forms.ProfileForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.previous = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.previous = selectors.latest_profile(kampung=self.kampung)
+        return {**super().get_form_kwargs(), "previous": self.previous}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # builds the form, so self.previous is set
+        context["previous"] = self.previous
+        return context
+
+    def save(self, form) -> str:
+        services.profile_create(kampung=self.kampung, by=self.request.user, **form.profile_fields())
+        return _("Profil disimpan sebagai versi baru.")
+
+    def get_success_url(self):
+        return reverse_kampung("classification:kampung_profile", self.kampung)
+
+
+def _period(raw: str | None) -> datetime.date | None:
+    if not raw:
+        return None
+    try:
+        return datetime.datetime.strptime(raw, "%Y-%m").date()
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+class FiguresListView(KampungAccessMixin, ListView):
+    """Figures by period, newest first, with the computed CPR, MKJP and unmet need."""
+
+    template_name = "classification/figures_list.html"
+    paginate_by = 24
+    context_object_name = "figures_list"
+
+    def get_queryset(self):
+        return selectors.figures_history(kampung=self.kampung)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = [selectors.figures_shares(figures) for figures in context["figures_list"]]
+        period = _period(self.request.GET.get("periode"))
+        if period is not None:
+            selected = selectors.figures_shares(
+                get_object_or_404(self.get_queryset(), period=period)
+            )
+        else:
+            selected = rows[0] if rows and context["page_obj"].number == 1 else None
+        context.update(
+            rows=rows,
+            selected=selected,
+            selected_poktan=poktan_shares(selected.poktan_participation) if selected else [],
+        )
+        return context
+
+
+class FiguresCreateView(KampungFormView):
+    template_name = "classification/figures_form.html"
+    form_class = forms.FiguresForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kampung": self.kampung}
+
+    def save(self, form) -> str:
+        figures = services.figures_create(
+            kampung=self.kampung, by=self.request.user, **form.figures_fields()
+        )
+        return _("Angka periode %(period)s disimpan.") % {
+            "period": date_format(figures.period, "F Y")
+        }
+
+    def get_success_url(self):
+        return reverse_kampung("classification:kampung_figures", self.kampung)
+
+
+class ActivityListView(KampungAccessMixin, ListView):
+    template_name = "classification/activity_list.html"
+    paginate_by = 20
+    context_object_name = "activities"
+
+    def get_queryset(self):
+        return selectors.kampung_activities(kampung=self.kampung)
+
+
+class ActivityMixin:
+    """The activity named in the URL, which must belong to the kampung in the URL (else 404)."""
+
+    def get_activity(self) -> Activity:
+        if not hasattr(self, "activity"):
+            self.activity = get_object_or_404(self.kampung.activities, pk=self.kwargs["pk"])
+        return self.activity
+
+
+class ActivityFormView(ActivityMixin, KampungFormView):
+    """Add a kegiatan (no ``pk`` in the URL) or change one."""
+
+    template_name = "classification/activity_form.html"
+    form_class = forms.ActivityForm
+
+    def get_instance(self) -> Activity:
+        if "pk" in self.kwargs:
+            return self.get_activity()
+        return Activity(kampung=self.kampung)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_instance()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_new="pk" not in self.kwargs, **kwargs)
+
+    def save(self, form) -> str:
+        is_new = form.instance.pk is None
+        activity = services.activity_save(
+            activity=form.instance, by=self.request.user, agencies=form.cleaned_data["agencies"]
+        )
+        if is_new:
+            return _("Kegiatan “%(title)s” ditambahkan.") % {"title": activity.title}
+        return _("Kegiatan “%(title)s” diperbarui.") % {"title": activity.title}
+
+    def get_success_url(self):
+        return reverse_kampung("classification:activity_list", self.kampung)
+
+
+class ActivityDeleteView(ActivityMixin, KampungAccessMixin, TemplateView):
+    """Ask before deleting a kegiatan (GET), delete it (POST)."""
+
+    edit = True
+    template_name = "classification/activity_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(activity=self.get_activity(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        activity = self.get_activity()
+        title = activity.title
+        services.activity_delete(activity=activity, by=request.user)
+        messages.success(request, _("Kegiatan “%(title)s” dihapus.") % {"title": title})
+        return redirect(reverse_kampung("classification:activity_list", self.kampung))
+
+
+class KampungProgramMixin:
+    """The programme tag named in the URL, which must belong to the kampung (else 404)."""
+
+    def get_tag(self) -> KampungProgram:
+        if not hasattr(self, "tag"):
+            self.tag = get_object_or_404(
+                self.kampung.programs.select_related("program"), pk=self.kwargs["pk"]
+            )
+        return self.tag
+
+
+class KampungProgramListView(KampungFormView):
+    """The kampung's thematic programme tags, and (for those who may edit) a form to add one."""
+
+    edit = False
+    template_name = "classification/program_list.html"
+    form_class = forms.KampungProgramForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kampung": self.kampung}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tags=selectors.kampung_program_tags(kampung=self.kampung), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_edit:
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form) -> str:
+        tag = services.kampung_program_save(tag=form.instance, by=self.request.user)
+        return _("Program %(program)s ditambahkan.") % {"program": tag.program.name}
+
+    def get_success_url(self):
+        return reverse_kampung("classification:kampung_program_list", self.kampung)
+
+
+class KampungProgramUpdateView(KampungProgramMixin, KampungFormView):
+    template_name = "classification/program_form.html"
+    form_class = forms.KampungProgramForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kampung": self.kampung, "instance": self.get_tag()}
+
+    def save(self, form) -> str:
+        tag = services.kampung_program_save(tag=form.instance, by=self.request.user)
+        return _("Program %(program)s diperbarui.") % {"program": tag.program.name}
+
+    def get_success_url(self):
+        return reverse_kampung("classification:kampung_program_list", self.kampung)
+
+
+class KampungProgramDeleteView(KampungProgramMixin, KampungAccessMixin, TemplateView):
+    """Ask before removing a programme tag (GET), remove it (POST)."""
+
+    edit = True
+    template_name = "classification/program_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.get_tag(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        tag = self.get_tag()
+        name = tag.program.name
+        services.kampung_program_delete(tag=tag, by=request.user)
+        messages.success(request, _("Program %(program)s dihapus.") % {"program": name})
+        return redirect(reverse_kampung("classification:kampung_program_list", self.kampung))
+
+
+class PublicKampungView(TemplateView):
+    """A kampung's public page: no login, no personal data (no people, no notes)."""
+
+    template_name = "classification/kampung_public.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kampung = selectors.public_kampung(desa_kode=kwargs["kode"])
+        context.update(
+            kampung=kampung,
+            program_tags=selectors.kampung_program_tags(kampung=kampung),
+            activities=selectors.public_activities(kampung=kampung),
+        )
         return context
 
 
 __all__ = [
+    "ActivityDeleteView",
+    "ActivityFormView",
+    "ActivityListView",
     "DashboardView",
+    "FiguresCreateView",
+    "FiguresListView",
     "KampungDetailView",
+    "KampungIdentityUpdateView",
     "KampungListView",
+    "KampungProgramDeleteView",
+    "KampungProgramListView",
+    "KampungProgramUpdateView",
+    "ProfileListView",
+    "ProfileUpdateView",
+    "PublicKampungView",
     "PublicSummaryView",
 ]

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,3 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("classification.urls")),
 ]
+# Uploaded photos in development; in production the web server serves MEDIA_ROOT.
+# (static() adds nothing when DEBUG is off.)
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
