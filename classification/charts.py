@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from .models import ClassificationLevel
-from .selectors import DistrictSummary, KecamatanLevels, TargetProgress
+from .selectors import DistrictSummary, KecamatanLevels, ProgramLevels, TargetProgress
 
 UNASSIGNED_COLOUR = "#bdbdbd"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
@@ -82,6 +82,34 @@ def levels_by_kecamatan(
         xaxis={"tickangle": -35},
         margin={"l": 48, "r": 16, "t": 24, "b": 110},
         legend={"orientation": "h", "y": 1.12, "traceorder": "normal"},
+    )
+
+
+def programs_by_level(rows: list[ProgramLevels], levels: list[ClassificationLevel]) -> go.Figure:
+    """One horizontal stacked bar per thematic programme, one trace per official level."""
+    names = [row.name for row in rows]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=level.label,
+                y=names,
+                x=[row.counts[index] for row in rows],
+                orientation="h",
+                marker_color=level.colour,
+                hovertemplate="%{y}<br>" + level.label + ": %{x}<extra></extra>",
+            )
+            for index, level in enumerate(levels)
+        ]
+    )
+    return _base_layout(
+        fig,
+        barmode="stack",
+        height=140 + 48 * len(rows),
+        xaxis={"title": {"text": _("Jumlah kampung")}, "rangemode": "tozero"},
+        # First programme on top, as in the table below the chart.
+        yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": "  "},
+        margin={"l": 16, "r": 16, "t": 24, "b": 48},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
     )
 
 

@@ -1,10 +1,18 @@
 """django-filter FilterSets for the kampung table."""
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import ClassificationLevel, Kabupaten, Kampung, Kecamatan
+from .models import (
+    ClassificationLevel,
+    Kabupaten,
+    Kampung,
+    KampungProgram,
+    Kecamatan,
+    ThematicProgram,
+)
 from .permissions import access_for
 
 __all__ = ["KampungFilterSet", "normalise_region_code"]
@@ -39,10 +47,36 @@ class KampungFilterSet(django_filters.FilterSet):
     jenis = django_filters.ChoiceFilter(
         choices=Kampung.Jenis.choices, label=_("Jenis"), empty_label=_("Desa dan kelurahan")
     )
+    estimated_level = django_filters.ModelChoiceFilter(
+        queryset=ClassificationLevel.objects.order_by("rank"),
+        label=_("Level estimasi"),
+        empty_label=_("Semua level"),
+        null_label=_("Belum ada data"),
+    )
+    kandidat = django_filters.BooleanFilter(
+        method="filter_kandidat",
+        label=_("Estimasi di atas level resmi"),
+        widget=forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]),
+    )
+    program = django_filters.ModelChoiceFilter(
+        queryset=ThematicProgram.objects.order_by("name"),
+        method="filter_program",
+        label=_("Program tematik"),
+        empty_label=_("Semua program"),
+    )
 
     class Meta:
         model = Kampung
-        fields = ["q", "kabupaten", "kecamatan", "official_level", "jenis"]
+        fields = [
+            "q",
+            "kabupaten",
+            "kecamatan",
+            "official_level",
+            "jenis",
+            "estimated_level",
+            "kandidat",
+            "program",
+        ]
 
     def __init__(self, *args, home_kabupaten: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +94,19 @@ class KampungFilterSet(django_filters.FilterSet):
             self.filters["kecamatan"].queryset = Kecamatan.objects.filter(
                 kabupaten_id=chosen
             ).order_by("kode")
+
+    def filter_kandidat(self, queryset, name, value):
+        # Candidates to verify: the scoring rule puts the kampung above its official level.
+        above = Q(estimated_level__rank__gt=F("official_level__rank"))
+        return queryset.filter(above) if value else queryset.exclude(above)
+
+    def filter_program(self, queryset, name, value):
+        # A subquery, not a join: one row per kampung whatever else is filtered or sorted.
+        # "Berhenti" tags are left out, as on the dashboard's thematic panel.
+        tagged = KampungProgram.objects.filter(program=value).exclude(
+            status=KampungProgram.Status.BERHENTI
+        )
+        return queryset.filter(pk__in=tagged.values("kampung_id"))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -27,9 +27,17 @@ class KampungTable(tables.Table):
     official_level = tables.Column(
         verbose_name=_("Level resmi"),
         order_by=("official_level__rank", "desa_kode"),
-        default=None,
+        # No empty values: a kampung without a level still goes through render_official_level
+        # and shows the "Belum ditetapkan" badge instead of the table-wide "—".
+        empty_values=(),
     )
     official_level_since = tables.DateColumn(verbose_name=_("Sejak"), format="j M Y", default="—")
+    # Advice from the scoring rule on the kampung's own records, never the official level.
+    estimated_level = tables.Column(
+        verbose_name=_("Level estimasi"),
+        order_by=("estimated_level__rank", "desa_kode"),
+        default=None,
+    )
 
     class Meta:
         model = Kampung
@@ -40,6 +48,7 @@ class KampungTable(tables.Table):
             "kecamatan",
             "official_level",
             "official_level_since",
+            "estimated_level",
         )
         order_by = ("desa_kode",)
         attrs = {"class": "table table-kampung"}
@@ -50,6 +59,12 @@ class KampungTable(tables.Table):
 
     def value_official_level(self, value):
         # Exports get the plain label, not the HTML badge.
+        return value.label if value else ""
+
+    def render_estimated_level(self, value):
+        return level_badge(value)
+
+    def value_estimated_level(self, value):
         return value.label if value else ""
 
     def value_official_level_since(self, value):

@@ -8,7 +8,8 @@ from classification import demo
 class Command(BaseCommand):
     help = (
         "Muat demo Tanah Laut: wilayah dan batas desa asli, level per kampung ilustratif "
-        "(93/25/3/14 per 31 Juli 2025) dan pengguna demo. Aman diulang."
+        "(93/25/3/14 per 31 Juli 2025), data kampung demo (profil, angka, kegiatan) dan "
+        "pengguna demo. Aman diulang."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         boundaries = demo.load_boundaries()
         baseline = demo.load_baseline(demo.demo_levels())
         self.stdout.write(f"{boundaries} batas desa, {baseline} level awal baru dicatat.")
+        records = demo.load_records()
+        self.stdout.write(
+            f"Data demo (profil, angka 3 bulan, kegiatan, program tematik) untuk {records} "
+            "kampung baru; level estimasi dihitung dengan aturan skor."
+        )
         if not no_users:
             names = demo.create_demo_users()
             self.stdout.write(f"Pengguna demo: {', '.join(names)} (sandi {demo.DEMO_PASSWORD}).")
