@@ -3,11 +3,14 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
+from simple_history.models import HistoricalRecords
 
 from . import levels
 from .querysets import KampungQuerySet
@@ -194,6 +197,7 @@ class Kampung(models.Model):
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = KampungQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["boundary"])
 
     class Meta:
         ordering = ["kecamatan_id", "desa_nama"]
@@ -275,6 +279,8 @@ class LevelChange(models.Model):
     note = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-effective_date", "-created_at", "-id"]
         verbose_name = _("perubahan level")
@@ -317,6 +323,8 @@ class TargetPolicy(models.Model):
         _("pembulatan"), max_length=10, choices=Rounding.choices, default=Rounding.UP
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("kebijakan target")
         verbose_name_plural = _("kebijakan target")
@@ -356,6 +364,8 @@ class PokjaMembership(models.Model):
         _("jabatan"), max_length=20, choices=Jabatan.choices, default=Jabatan.ANGGOTA
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("anggota Pokja")
         verbose_name_plural = _("anggota Pokja")
@@ -386,6 +396,8 @@ class RegionScope(models.Model):
     kabupaten = models.ForeignKey(
         Kabupaten, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("kabupaten")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cakupan wilayah pengguna")
@@ -463,6 +475,8 @@ class KampungProfile(models.Model):
     data_sources = models.JSONField(_("sumber data perencanaan"), default=list, blank=True)
     mechanisms = models.JSONField(_("mekanisme operasional"), default=dict, blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -544,6 +558,8 @@ class KampungFigures(models.Model):
     not_using_tidak_ingin_anak_lagi = _count(_("PUS bukan peserta KB: tidak ingin anak lagi"))
     is_demo = models.BooleanField(_("data demo"), default=False, editable=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-period"]
         get_latest_by = "period"
@@ -598,6 +614,8 @@ class Agency(models.Model):
         help_text=_("Tidak untuk OPD KB dan BKKBN sendiri (indikator P3)."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("instansi")
@@ -614,6 +632,8 @@ class ThematicProgram(models.Model):
     owner = models.CharField(_("pemilik program"), max_length=150, blank=True)
     description = models.TextField(_("keterangan"), blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -645,6 +665,8 @@ class KampungProgram(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.AKTIF
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["program__name"]
@@ -715,6 +737,8 @@ class Activity(models.Model):
     )
     is_demo = models.BooleanField(_("data demo"), default=False, editable=False)
 
+    history = HistoricalRecords(m2m_fields=["agencies"])
+
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("kegiatan")
@@ -723,3 +747,157 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
+
+
+class Assessment(models.Model):
+    """A Pokja's self-assessment for one period, snapshotted at submission, verified by DP3A.
+
+    Flow: draft → submitted → verified, or returned (with the reviewer's note) → submitted again.
+    Verifying may set the official level, always through ``services.kampung_set_level``.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        SUBMITTED = "submitted", _("Diajukan")
+        VERIFIED = "verified", _("Diverifikasi")
+        RETURNED = "returned", _("Dikembalikan")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+
+    kampung = models.ForeignKey(
+        Kampung, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("kampung")
+    )
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan penilaian."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # The snapshot: profile and figures rows are never edited, so pointing at them is enough;
+    # the scores are copied because the rule itself may change.
+    profile = models.ForeignKey(
+        KampungProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("profil yang dinilai"),
+    )
+    figures = models.ForeignKey(
+        KampungFigures,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("angka yang dinilai"),
+    )
+    cross_sector_agencies = models.PositiveSmallIntegerField(_("instansi lintas sektor"), default=0)
+    scores = models.JSONField(_("skor indikator"), default=dict)
+    index_input = models.DecimalField(_("indeks input"), max_digits=3, decimal_places=2, null=True)
+    index_proses = models.DecimalField(
+        _("indeks proses"), max_digits=3, decimal_places=2, null=True
+    )
+    index_output = models.DecimalField(
+        _("indeks output"), max_digits=3, decimal_places=2, null=True
+    )
+    estimated_level = models.ForeignKey(
+        ClassificationLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("level estimasi"),
+    )
+    official_level_at_submission = models.ForeignKey(
+        ClassificationLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("level resmi saat diajukan"),
+    )
+    proposed_level = models.ForeignKey(
+        ClassificationLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("level yang diusulkan"),
+    )
+    pokja_note = models.TextField(_("catatan Pokja"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diajukan oleh"),
+    )
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diperiksa oleh"),
+    )
+    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    review_note = models.TextField(_("catatan pemeriksa"), blank=True)
+    verified_level = models.ForeignKey(
+        ClassificationLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("level hasil verifikasi"),
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("penilaian")
+        verbose_name_plural = _("penilaian")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kampung"],
+                condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="assessment_one_open_per_kampung",
+                violation_error_message=_(
+                    "Kampung ini masih punya penilaian yang belum selesai diverifikasi."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="assessment_period_first_of_month",
+                violation_error_message=_("Periode harus hari pertama bulan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_note=""),
+                name="assessment_returned_has_note",
+                violation_error_message=_("Penilaian yang dikembalikan harus diberi catatan."),
+            ),
+        ]
+        indexes = [
+            # The verification queue: submitted assessments, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="assessment_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kampung_id} {self.period:%Y-%m} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+# Pokja accounts are created, reset and deactivated by DP3A staff from the site: keep those
+# changes in the audit trail too (never the password hash, nor every login).
+register(User, app="classification", excluded_fields=["password", "last_login"])

@@ -142,3 +142,34 @@ def can_set_level(user, kampung: Kampung) -> bool:
 
 def can_view_kabupaten(user, kabupaten_kode: str) -> bool:
     return access_for(user).reads_kabupaten(kabupaten_kode)
+
+
+def can_submit_assessment(user, kampung: Kampung) -> bool:
+    """The kampung's own Pokja, or DP3A staff of its kabupaten on their behalf."""
+    return can_edit_kampung(user, kampung)
+
+
+def can_review(user, assessment) -> bool:
+    """Verify or return: DP3A staff of the kabupaten, never the person who submitted it."""
+    return (
+        can_set_level(user, assessment.kampung)
+        and assessment.submitted_by_id is not None
+        and assessment.submitted_by_id != user.pk
+    )
+
+
+def can_manage_accounts(user) -> bool:
+    """DP3A staff (for their kabupaten) and superusers manage Pokja accounts."""
+    access = access_for(user)
+    return access.superuser or bool(access.managed_kabupaten)
+
+
+def can_view_audit(user) -> bool:
+    """The audit log is for DP3A staff and reviewers; a Pokja sees its kampung's on its page."""
+    access = access_for(user)
+    return access.superuser or access.dp3a or access.reviewer
+
+
+def can_verify_queue(user) -> bool:
+    access = access_for(user)
+    return access.superuser or bool(access.managed_kabupaten)

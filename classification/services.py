@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from . import selectors
+from .conflicts import EditConflict, field_changes, lock_at_version
 from .models import (
     Activity,
     Agency,
@@ -92,8 +92,9 @@ def kampung_set_level(
     )
     change.full_clean()
     change.save()
+    # No version bump: the version guards the identity form, which a level change doesn't touch.
     Kampung.objects.filter(pk=kampung.pk).update(
-        official_level_id=level.code, official_level_since=effective_date, version=F("version") + 1
+        official_level_id=level.code, official_level_since=effective_date
     )
     return change
 
@@ -171,8 +172,26 @@ def _clean_and_save(instance):
 
 
 @transaction.atomic
-def profile_create(*, kampung: Kampung, by, **fields) -> KampungProfile:
-    """Save a new dated version of the profile; earlier versions stay as they were."""
+def profile_create(
+    *, kampung: Kampung, by, based_on: int | None = None, **fields
+) -> KampungProfile:
+    """Save a new dated version of the profile; earlier versions stay as they were.
+
+    ``based_on`` is the id of the version the form showed (0 when there was none): if another
+    version was saved since, the save is refused with what that version changed.
+    """
+    Kampung.objects.select_for_update().filter(pk=kampung.pk).first()
+    if based_on is not None:
+        latest = selectors.latest_profile(kampung=kampung)
+        if (latest.pk if latest else 0) != based_on:
+            seen = KampungProfile.objects.filter(pk=based_on).first()
+            raise EditConflict(
+                changes=field_changes(seen, latest, PROFILE_COMPARED_FIELDS) if seen else [],
+                by=(latest.created_by.get_full_name() or latest.created_by.get_username())
+                if latest.created_by
+                else _("pengguna lain"),
+                at=latest.created_at,
+            )
     profile = _clean_and_save(KampungProfile(kampung=kampung, created_by=by, **fields))
     kampung_refresh_estimate(kampung=kampung)
     return profile
@@ -187,10 +206,25 @@ def figures_create(*, kampung: Kampung, by, **fields) -> KampungFigures:
 
 
 @transaction.atomic
-def activity_save(*, activity: Activity, by, agencies: Iterable[Agency] | None = None) -> Activity:
-    """Create or update a kegiatan and its agencies; P3 of the estimate follows."""
+def activity_save(
+    *,
+    activity: Activity,
+    by,
+    agencies: Iterable[Agency] | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Create or update a kegiatan and its agencies; P3 of the estimate follows.
+
+    An update names the version its form was opened at; a newer save in between is refused.
+    """
     if activity.pk is None:
         activity.created_by = by
+    else:
+        current = lock_at_version(
+            Activity, pk=activity.pk, expected_version=expected_version, fields=ACTIVITY_FIELDS
+        )
+        # Safe under the row lock taken above.
+        activity.version = current.version + 1
     _clean_and_save(activity)
     if agencies is not None:
         activity.agencies.set(agencies)
@@ -205,15 +239,41 @@ def activity_delete(*, activity: Activity, by) -> None:
     kampung_refresh_estimate(kampung=kampung)
 
 
+IDENTITY_FIELDS = [
+    "nama_kampung",
+    "tanggal_pencanangan",
+    "gambaran_umum",
+    "cakupan_wilayah",
+    "latitude",
+    "longitude",
+    "photo",
+]
+ACTIVITY_FIELDS = ["date", "title", "place", "description", "category", "target_groups", "program"]
+PROFILE_COMPARED_FIELDS = [
+    field.name
+    for field in KampungProfile._meta.concrete_fields
+    if field.name not in {"id", "kampung", "created_at", "created_by", "is_demo"}
+]
+
+
 @transaction.atomic
-def kampung_update_identity(*, kampung: Kampung, by, **fields) -> Kampung:
-    """Change the kampung's own description (name, launch date, description, location, photo)."""
+def kampung_update_identity(
+    *, kampung: Kampung, by, expected_version: int | None = None, **fields
+) -> Kampung:
+    """Change the kampung's own description (name, launch date, description, location, photo).
+
+    Refused with EditConflict when someone else saved it after ``expected_version``.
+    """
+    current = lock_at_version(
+        Kampung, pk=kampung.pk, expected_version=expected_version, fields=IDENTITY_FIELDS
+    )
     for name, value in fields.items():
-        setattr(kampung, name, value)
-    kampung.version += 1
-    kampung.full_clean()
-    kampung.save()
-    return kampung
+        setattr(current, name, value)
+    current.version += 1
+    # Only what changed is validated: re-checking an untouched photo would read it from disk.
+    current.full_clean(exclude=[f for f in IDENTITY_FIELDS if f not in fields] + ["boundary"])
+    current.save()
+    return current
 
 
 @transaction.atomic

@@ -1,0 +1,74 @@
+"""Pokja accounts, managed by DP3A staff from the site: create, reset password, (de)activate."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import Kampung, PokjaMembership
+
+
+def _require_manager(by, kampung: Kampung) -> None:
+    if not permissions.access_for(by).manages_kabupaten(kampung.kecamatan.kabupaten_id):
+        raise PermissionDenied
+
+
+def _managed_user(by, user):
+    """The Pokja user, if every kampung they sit on is in a kabupaten ``by`` manages."""
+    memberships = list(user.pokja_memberships.select_related("kampung__kecamatan"))
+    access = permissions.access_for(by)
+    if (
+        not memberships
+        or user.is_staff
+        or user.is_superuser
+        or not all(access.manages_kabupaten(m.kampung.kecamatan.kabupaten_id) for m in memberships)
+    ):
+        raise PermissionDenied
+    return user
+
+
+@transaction.atomic
+def pokja_account_create(
+    *,
+    kampung: Kampung,
+    username: str,
+    password: str,
+    by,
+    first_name: str = "",
+    last_name: str = "",
+    jabatan: str = PokjaMembership.Jabatan.ANGGOTA,
+):
+    """A new login for a Pokja member, seated on ``kampung``; the password passes the validators."""
+    _require_manager(by, kampung)
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Nama pengguna ini sudah dipakai.")})
+    user = User(username=username, first_name=first_name, last_name=last_name)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    PokjaMembership.objects.create(user=user, kampung=kampung, jabatan=jabatan)
+    return user
+
+
+@transaction.atomic
+def pokja_account_set_password(*, user, password: str, by) -> None:
+    _managed_user(by, user)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+
+
+@transaction.atomic
+def pokja_account_set_active(*, user, active: bool, by) -> None:
+    """Deactivate (or reactivate) a Pokja login; history and authorship stay intact."""
+    _managed_user(by, user)
+    if user.pk == by.pk:
+        raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    user.is_active = active
+    user.save()
