@@ -20,10 +20,10 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import charts, forms, levels, permissions, selectors, services
-from .filters import KampungFilterSet
-from .models import Activity, Kabupaten, Kampung, KampungProgram
-from .tables import KampungTable
+from .. import charts, forms, levels, permissions, selectors, services
+from ..filters import KampungFilterSet
+from ..models import Activity, Kabupaten, Kampung, KampungProgram
+from ..tables import KampungTable
 
 
 def local_today() -> datetime.date:
