@@ -1,14 +1,17 @@
 """Every Plotly figure of the site. The only module that imports plotly.
 
-Builders take selector output and return a ``go.Figure`` (tests read its traces); ``render`` turns
-one into an HTML fragment that expects plotly.js to be loaded by the page from our own static files.
+Builders take selector output and return a figure as a plain dict (``{"data": [...], "layout":
+{...}}``; tests read its traces); ``render`` turns one into an HTML fragment that expects plotly.js
+to be loaded by the page from our own static files. Plain dicts, not ``plotly.graph_objects``:
+those validate every property on construction, which cost half a second per dashboard for the
+135-polygon map. The trace keys are plotly's own, checked by the browser tests that draw them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-import plotly.graph_objects as go
+import plotly.io as pio
 from django.utils.translation import gettext as _
 
 from .models import ClassificationLevel
@@ -19,10 +22,12 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "s
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
-def _base_layout(fig: go.Figure, **layout) -> go.Figure:
-    # template="none" keeps Plotly's default theme (several KB of JSON) out of every page.
+Figure = dict  # {"data": [trace, ...], "layout": {...}}
+
+
+def _figure(traces: list[dict], **layout) -> Figure:
+    # No template: plotly.js's plain defaults, without the Python theme's KB of JSON per chart.
     defaults = {
-        "template": "none",
         "font": FONT,
         "margin": {"l": 48, "r": 16, "t": 24, "b": 48},
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -30,52 +35,56 @@ def _base_layout(fig: go.Figure, **layout) -> go.Figure:
         "legend": {"orientation": "h", "y": -0.15},
         "separators": ",.",
     }
-    fig.update_layout(**{**defaults, **layout})
-    return fig
+    return {"data": traces, "layout": {**defaults, **layout}}
 
 
-def render(fig: go.Figure, *, div_id: str) -> str:
+def render(fig: Figure, *, div_id: str) -> str:
     """An embeddable fragment: a div and an inline script holding the figure's data."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG)
-
-
-def level_distribution(summary: DistrictSummary) -> go.Figure:
-    """Bars of kampung per level, labelled with count and share."""
-    fig = go.Figure(
-        go.Bar(
-            x=[level.label for level in summary.levels],
-            y=[level.count for level in summary.levels],
-            marker_color=[level.colour for level in summary.levels],
-            text=[
-                f"{level.count} ({level.share:.1f}%)".replace(".", ",") for level in summary.levels
-            ],
-            textposition="auto",
-            hovertemplate="%{x}: %{y} kampung<extra></extra>",
-            name=_("Kampung KB"),
-        )
+    return pio.to_html(
+        fig,
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        config=PLOTLY_CONFIG,
+        validate=False,
     )
-    return _base_layout(fig, height=320, yaxis={"title": {"text": _("Jumlah kampung")}})
+
+
+def level_distribution(summary: DistrictSummary) -> Figure:
+    """Bars of kampung per level, labelled with count and share."""
+    trace = {
+        "type": "bar",
+        "x": [level.label for level in summary.levels],
+        "y": [level.count for level in summary.levels],
+        "marker": {"color": [level.colour for level in summary.levels]},
+        "text": [
+            f"{level.count} ({level.share:.1f}%)".replace(".", ",") for level in summary.levels
+        ],
+        "textposition": "auto",
+        "hovertemplate": "%{x}: %{y} kampung<extra></extra>",
+        "name": _("Kampung KB"),
+    }
+    return _figure([trace], height=320, yaxis={"title": {"text": _("Jumlah kampung")}})
 
 
 def levels_by_kecamatan(
     rows: list[KecamatanLevels], levels: list[ClassificationLevel]
-) -> go.Figure:
+) -> Figure:
     """One stacked bar per kecamatan, one trace per level."""
     names = [row.nama for row in rows]
-    fig = go.Figure(
-        [
-            go.Bar(
-                name=level.label,
-                x=names,
-                y=[row.counts[index] for row in rows],
-                marker_color=level.colour,
-                hovertemplate="%{x}<br>" + level.label + ": %{y}<extra></extra>",
-            )
-            for index, level in enumerate(levels)
-        ]
-    )
-    return _base_layout(
-        fig,
+    traces = [
+        {
+            "type": "bar",
+            "name": level.label,
+            "x": names,
+            "y": [row.counts[index] for row in rows],
+            "marker": {"color": level.colour},
+            "hovertemplate": "%{x}<br>" + level.label + ": %{y}<extra></extra>",
+        }
+        for index, level in enumerate(levels)
+    ]
+    return _figure(
+        traces,
         barmode="stack",
         height=380,
         yaxis={"title": {"text": _("Jumlah kampung")}},
@@ -85,24 +94,23 @@ def levels_by_kecamatan(
     )
 
 
-def programs_by_level(rows: list[ProgramLevels], levels: list[ClassificationLevel]) -> go.Figure:
+def programs_by_level(rows: list[ProgramLevels], levels: list[ClassificationLevel]) -> Figure:
     """One horizontal stacked bar per thematic programme, one trace per official level."""
     names = [row.name for row in rows]
-    fig = go.Figure(
-        [
-            go.Bar(
-                name=level.label,
-                y=names,
-                x=[row.counts[index] for row in rows],
-                orientation="h",
-                marker_color=level.colour,
-                hovertemplate="%{y}<br>" + level.label + ": %{x}<extra></extra>",
-            )
-            for index, level in enumerate(levels)
-        ]
-    )
-    return _base_layout(
-        fig,
+    traces = [
+        {
+            "type": "bar",
+            "name": level.label,
+            "y": names,
+            "x": [row.counts[index] for row in rows],
+            "orientation": "h",
+            "marker": {"color": level.colour},
+            "hovertemplate": "%{y}<br>" + level.label + ": %{x}<extra></extra>",
+        }
+        for index, level in enumerate(levels)
+    ]
+    return _figure(
+        traces,
         barmode="stack",
         height=140 + 48 * len(rows),
         xaxis={"title": {"text": _("Jumlah kampung")}, "rangemode": "tozero"},
@@ -113,39 +121,39 @@ def programs_by_level(rows: list[ProgramLevels], levels: list[ClassificationLeve
     )
 
 
-def target_progress(progress: TargetProgress) -> go.Figure:
+def target_progress(progress: TargetProgress) -> Figure:
     """Mandiri+paripurna at each year's end against the cumulative 5%-a-year target."""
     years = [str(year.year) for year in progress.years]
     actual_labels = [
         _("%(year)s (s.d. hari ini)") % {"year": y.year} if y.is_current else str(y.year)
         for y in progress.years
     ]
-    fig = go.Figure(
-        [
-            go.Bar(
-                name=_("Capaian (mandiri + paripurna)"),
-                x=years,
-                y=[year.actual for year in progress.years],
-                customdata=actual_labels,
-                marker_color="#1b9e77",
-                text=[year.actual for year in progress.years],
-                textposition="auto",
-                hovertemplate="%{customdata}: %{y} kampung<extra></extra>",
-            ),
-            go.Scatter(
-                name=_("Target"),
-                x=years,
-                y=[year.target for year in progress.years],
-                mode="lines+markers+text",
-                text=[year.target for year in progress.years],
-                textposition="top center",
-                line={"color": "#d95f02", "width": 3},
-                hovertemplate=_("Target") + " %{x}: %{y}<extra></extra>",
-            ),
-        ]
-    )
-    return _base_layout(
-        fig,
+    traces = [
+        {
+            "type": "bar",
+            "name": _("Capaian (mandiri + paripurna)"),
+            "x": years,
+            "y": [year.actual for year in progress.years],
+            "customdata": actual_labels,
+            "marker": {"color": "#1b9e77"},
+            "text": [year.actual for year in progress.years],
+            "textposition": "auto",
+            "hovertemplate": "%{customdata}: %{y} kampung<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "name": _("Target"),
+            "x": years,
+            "y": [year.target for year in progress.years],
+            "mode": "lines+markers+text",
+            "text": [year.target for year in progress.years],
+            "textposition": "top center",
+            "line": {"color": "#d95f02", "width": 3},
+            "hovertemplate": _("Target") + " %{x}: %{y}<extra></extra>",
+        },
+    ]
+    return _figure(
+        traces,
         height=340,
         xaxis={"type": "category"},
         yaxis={"title": {"text": _("Kampung mandiri + paripurna")}, "rangemode": "tozero"},
@@ -161,7 +169,7 @@ def _rings(geometry: dict) -> Iterable[list[list[float]]]:
             yield polygon[0]
 
 
-def level_map(features: list[dict], levels: list[ClassificationLevel]) -> go.Figure:
+def level_map(features: list[dict], levels: list[ClassificationLevel]) -> Figure:
     """Desa polygons filled with their official level's colour, drawn as plain scatter traces.
 
     No map tiles and no topojson download: the page works offline. One trace per desa so each
@@ -182,26 +190,27 @@ def level_map(features: list[dict], levels: list[ClassificationLevel]) -> go.Fig
             lons.extend(point[0] for point in ring)
             lats.extend(point[1] for point in ring)
         traces.append(
-            go.Scatter(
-                x=lons,
-                y=lats,
-                mode="lines",
-                fill="toself",
-                fillcolor=level.colour if level else UNASSIGNED_COLOUR,
-                line={"color": "#ffffff", "width": 0.6},
-                name=level.label if level else _("Belum ditetapkan"),
-                legendgroup=group,
-                legendrank=level.rank if level else 99,
-                showlegend=group not in legend_shown,
-                hoveron="fills",
-                text=f"{feature['desa_nama']} ({feature['kecamatan__nama']})",
-                hoverinfo="text+name",
-            )
+            {
+                "type": "scatter",
+                "x": lons,
+                "y": lats,
+                "mode": "lines",
+                "fill": "toself",
+                "fillcolor": level.colour if level else UNASSIGNED_COLOUR,
+                "line": {"color": "#ffffff", "width": 0.6},
+                "name": level.label if level else _("Belum ditetapkan"),
+                "legendgroup": group,
+                "legendrank": level.rank if level else 99,
+                "showlegend": group not in legend_shown,
+                "hoveron": "fills",
+                "text": f"{feature['desa_nama']} ({feature['kecamatan__nama']})",
+                "hoverinfo": "text+name",
+            }
         )
         legend_shown.add(group)
     hidden_axis = {"visible": False, "showgrid": False, "zeroline": False}
-    return _base_layout(
-        go.Figure(traces),
+    return _figure(
+        traces,
         height=520,
         xaxis=hidden_axis,
         yaxis={**hidden_axis, "scaleanchor": "x", "scaleratio": 1},

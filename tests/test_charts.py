@@ -26,30 +26,29 @@ class ChartTestCase(TestCase):
 class LevelDistributionTests(ChartTestCase):
     def test_one_bar_per_level_with_the_district_counts(self):
         fig = charts.level_distribution(self.summary)
-        self.assertIsInstance(fig, go.Figure)
-        (bar,) = fig.data
-        self.assertEqual(bar.type, "bar")
-        self.assertEqual(list(bar.x), LABELS)
-        self.assertEqual(list(bar.y), [93, 25, 3, 14])
+        (bar,) = fig["data"]
+        self.assertEqual(bar["type"], "bar")
+        self.assertEqual(list(bar["x"]), LABELS)
+        self.assertEqual(list(bar["y"]), [93, 25, 3, 14])
 
     def test_bar_colours_come_from_the_level_rows(self):
-        bar = charts.level_distribution(self.summary).data[0]
+        bar = charts.level_distribution(self.summary)["data"][0]
         expected = list(
             ClassificationLevel.objects.order_by("rank").values_list("colour", flat=True)
         )
-        self.assertEqual(list(bar.marker.color), expected)
+        self.assertEqual(list(bar["marker"]["color"]), expected)
         self.assertEqual(len(set(expected)), 4)
 
     def test_bar_labels_show_count_and_share_with_decimal_comma(self):
-        bar = charts.level_distribution(self.summary).data[0]
-        self.assertEqual(list(bar.text), ["93 (68,9%)", "25 (18,5%)", "3 (2,2%)", "14 (10,4%)"])
+        bar = charts.level_distribution(self.summary)["data"][0]
+        self.assertEqual(list(bar["text"]), ["93 (68,9%)", "25 (18,5%)", "3 (2,2%)", "14 (10,4%)"])
 
     def test_a_relabelled_level_shows_its_new_label(self):
         ClassificationLevel.objects.filter(code="paripurna").update(label="Berkelanjutan")
         levels = selectors.level_list()
         summary = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
-        bar = charts.level_distribution(summary).data[0]
-        self.assertEqual(bar.x[-1], "Berkelanjutan")
+        bar = charts.level_distribution(summary)["data"][0]
+        self.assertEqual(bar["x"][-1], "Berkelanjutan")
 
 
 class LevelsByKecamatanTests(ChartTestCase):
@@ -60,26 +59,28 @@ class LevelsByKecamatanTests(ChartTestCase):
         cls.fig = charts.levels_by_kecamatan(cls.rows, cls.levels)
 
     def test_four_stacked_traces_one_per_level(self):
-        self.assertEqual(len(self.fig.data), 4)
-        self.assertEqual([trace.name for trace in self.fig.data], LABELS)
-        self.assertEqual(self.fig.layout.barmode, "stack")
+        self.assertEqual(len(self.fig["data"]), 4)
+        self.assertEqual([trace["name"] for trace in self.fig["data"]], LABELS)
+        self.assertEqual(self.fig["layout"]["barmode"], "stack")
         self.assertEqual(
-            [trace.marker.color for trace in self.fig.data],
+            [trace["marker"]["color"] for trace in self.fig["data"]],
             [self.colours[code] for code in ("dasar", "berkembang", "mandiri", "paripurna")],
         )
 
     def test_every_trace_has_the_eleven_kecamatan_in_code_order(self):
-        for trace in self.fig.data:
-            self.assertEqual(len(trace.x), 11)
-            self.assertEqual(list(trace.x), [row.nama for row in self.rows])
-        self.assertEqual(self.fig.data[0].x[0], "Takisung")
-        self.assertEqual(self.fig.data[0].x[2], "Pelaihari")
+        for trace in self.fig["data"]:
+            self.assertEqual(len(trace["x"]), 11)
+            self.assertEqual(list(trace["x"]), [row.nama for row in self.rows])
+        self.assertEqual(self.fig["data"][0]["x"][0], "Takisung")
+        self.assertEqual(self.fig["data"][0]["x"][2], "Pelaihari")
 
     def test_each_trace_sums_to_the_district_level_total(self):
-        self.assertEqual([sum(trace.y) for trace in self.fig.data], [93, 25, 3, 14])
+        self.assertEqual([sum(trace["y"]) for trace in self.fig["data"]], [93, 25, 3, 14])
 
     def test_stacks_add_up_to_each_kecamatan_total(self):
-        stacks = [sum(values) for values in zip(*(trace.y for trace in self.fig.data), strict=True)]
+        stacks = [
+            sum(values) for values in zip(*(trace["y"] for trace in self.fig["data"]), strict=True)
+        ]
         self.assertEqual(stacks, [row.total for row in self.rows])
         self.assertEqual(stacks[2], 20)  # Pelaihari
         self.assertEqual(sum(stacks), 135)
@@ -93,21 +94,21 @@ class TargetProgressTests(ChartTestCase):
 
     def test_bars_are_actuals_and_line_is_targets_per_year(self):
         fig = charts.target_progress(self.progress(datetime.date(2026, 11, 22)))
-        bar, line = fig.data
-        self.assertEqual((bar.type, line.type), ("bar", "scatter"))
-        self.assertEqual(list(bar.x), ["2025", "2026"])
-        self.assertEqual(list(bar.y), [17, 17])
-        self.assertEqual(list(line.x), ["2025", "2026"])
-        self.assertEqual(list(line.y), [17, 24])
+        bar, line = fig["data"]
+        self.assertEqual((bar["type"], line["type"]), ("bar", "scatter"))
+        self.assertEqual(list(bar["x"]), ["2025", "2026"])
+        self.assertEqual(list(bar["y"]), [17, 17])
+        self.assertEqual(list(line["x"]), ["2025", "2026"])
+        self.assertEqual(list(line["y"]), [17, 24])
 
     def test_current_year_is_labelled_as_up_to_today(self):
-        bar = charts.target_progress(self.progress(datetime.date(2026, 11, 22))).data[0]
-        self.assertEqual(list(bar.customdata), ["2025", "2026 (s.d. hari ini)"])
+        bar = charts.target_progress(self.progress(datetime.date(2026, 11, 22)))["data"][0]
+        self.assertEqual(list(bar["customdata"]), ["2025", "2026 (s.d. hari ini)"])
 
     def test_target_grows_by_seven_a_year(self):
         fig = charts.target_progress(self.progress(datetime.date(2027, 5, 1)))
-        self.assertEqual(list(fig.data[1].x), ["2025", "2026", "2027"])
-        self.assertEqual(list(fig.data[1].y), [17, 24, 31])
+        self.assertEqual(list(fig["data"][1]["x"]), ["2025", "2026", "2027"])
+        self.assertEqual(list(fig["data"][1]["y"]), [17, 24, 31])
 
     def test_actuals_follow_the_level_history(self):
         mandiri = ClassificationLevel.objects.get(code="mandiri")
@@ -120,9 +121,9 @@ class TargetProgressTests(ChartTestCase):
                 effective_date=datetime.date(2026, 6, 1),
                 source=LevelChange.Source.VERIFICATION,
             )
-        bar, line = charts.target_progress(self.progress(datetime.date(2026, 11, 22))).data
-        self.assertEqual(list(bar.y), [17, 22])
-        self.assertEqual(list(line.y), [17, 24])
+        bar, line = charts.target_progress(self.progress(datetime.date(2026, 11, 22)))["data"]
+        self.assertEqual(list(bar["y"]), [17, 22])
+        self.assertEqual(list(line["y"]), [17, 24])
 
 
 class LevelMapTests(ChartTestCase):
@@ -134,26 +135,26 @@ class LevelMapTests(ChartTestCase):
 
     def test_one_filled_trace_per_kampung(self):
         self.assertEqual(len(self.features), 135)
-        self.assertEqual(len(self.fig.data), 135)
-        for trace in self.fig.data:
-            self.assertEqual(trace.type, "scatter")
-            self.assertEqual(trace.fill, "toself")
+        self.assertEqual(len(self.fig["data"]), 135)
+        for trace in self.fig["data"]:
+            self.assertEqual(trace["type"], "scatter")
+            self.assertEqual(trace["fill"], "toself")
 
     def test_fill_colour_is_the_kampung_level_colour(self):
-        for feature, trace in zip(self.features, self.fig.data, strict=True):
-            self.assertEqual(trace.fillcolor, self.colours[feature["official_level_id"]])
+        for feature, trace in zip(self.features, self.fig["data"], strict=True):
+            self.assertEqual(trace["fillcolor"], self.colours[feature["official_level_id"]])
 
     def test_legend_shows_each_level_once(self):
-        shown = [trace.name for trace in self.fig.data if trace.showlegend]
+        shown = [trace["name"] for trace in self.fig["data"] if trace["showlegend"]]
         self.assertEqual(sorted(shown), sorted(LABELS))
-        groups = {trace.legendgroup for trace in self.fig.data}
+        groups = {trace["legendgroup"] for trace in self.fig["data"]}
         self.assertEqual(groups, {"dasar", "berkembang", "mandiri", "paripurna"})
 
     def test_hover_text_names_desa_and_kecamatan(self):
-        by_text = {trace.text: trace for trace in self.fig.data}
+        by_text = {trace["text"]: trace for trace in self.fig["data"]}
         self.assertIn("Tabanio (Takisung)", by_text)
         self.assertIn("Pelaihari (Pelaihari)", by_text)
-        self.assertEqual(by_text["Tabanio (Takisung)"].name, "Berkembang")
+        self.assertEqual(by_text["Tabanio (Takisung)"]["name"], "Berkembang")
 
     def test_multipolygon_parts_are_separated_by_none(self):
         index = next(
@@ -161,12 +162,12 @@ class LevelMapTests(ChartTestCase):
         )
         geometry = self.features[index]["boundary"]
         self.assertEqual(geometry["type"], "MultiPolygon")
-        trace = self.fig.data[index]
+        trace = self.fig["data"][index]
         parts = len(geometry["coordinates"])
         points = sum(len(polygon[0]) for polygon in geometry["coordinates"])
-        self.assertEqual(list(trace.x).count(None), parts - 1)
-        self.assertEqual(list(trace.y).count(None), parts - 1)
-        self.assertEqual(len(trace.x), points + parts - 1)
+        self.assertEqual(list(trace["x"]).count(None), parts - 1)
+        self.assertEqual(list(trace["y"]).count(None), parts - 1)
+        self.assertEqual(len(trace["x"]), points + parts - 1)
 
     def test_polygon_uses_outer_ring_only_and_unassigned_kampung_are_grey(self):
         square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
@@ -190,12 +191,39 @@ class LevelMapTests(ChartTestCase):
                 },
             },
         ]
-        first, second = charts.level_map(features, self.levels).data
-        self.assertEqual(list(first.x), [0, 1, 1, 0, 0])
-        self.assertEqual(list(second.x).count(None), 2)
-        self.assertEqual(first.fillcolor, charts.UNASSIGNED_COLOUR)
-        self.assertEqual(first.name, "Belum ditetapkan")
-        self.assertEqual([first.showlegend, second.showlegend], [True, False])
+        first, second = charts.level_map(features, self.levels)["data"]
+        self.assertEqual(list(first["x"]), [0, 1, 1, 0, 0])
+        self.assertEqual(list(second["x"]).count(None), 2)
+        self.assertEqual(first["fillcolor"], charts.UNASSIGNED_COLOUR)
+        self.assertEqual(first["name"], "Belum ditetapkan")
+        self.assertEqual([first["showlegend"], second["showlegend"]], [True, False])
+
+
+class PlotlyAcceptsEveryFigureTests(ChartTestCase):
+    """The builders skip plotly's validation for speed; here plotly validates what they make."""
+
+    def test_every_builder_makes_a_figure_plotly_accepts(self):
+        rows = selectors.level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=self.levels)
+        progress = selectors.target_progress(
+            kabupaten_kode=TANAH_LAUT,
+            total=135,
+            levels=self.levels,
+            today=datetime.date(2026, 6, 1),
+        )
+        programs = selectors.program_counts_by_level(kabupaten_kode=TANAH_LAUT, levels=self.levels)
+        features = selectors.map_features(kabupaten_kode=TANAH_LAUT)
+        figures = {
+            "distribution": charts.level_distribution(self.summary),
+            "kecamatan": charts.levels_by_kecamatan(rows, self.levels),
+            "target": charts.target_progress(progress),
+            "programs": charts.programs_by_level(programs, self.levels),
+            "map": charts.level_map(features, self.levels),
+        }
+        for name, fig in figures.items():
+            with self.subTest(chart=name):
+                # Raises ValueError on any key or value plotly does not know.
+                validated = go.Figure(fig)
+                self.assertEqual(len(validated.data), len(fig["data"]))
 
 
 class RenderTests(ChartTestCase):
