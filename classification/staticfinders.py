@@ -15,8 +15,9 @@ class PlotlyJsFinder(BaseFinder):
         self.storage = FileSystemStorage(location=Path(plotly.__file__).parent / "package_data")
 
     def find(self, path, find_all=False, **kwargs):
+        # As Django's own finders: an empty list when nothing matches, whatever find_all says.
         if path != PLOTLY_STATIC_PATH:
-            return [] if find_all else None
+            return []
         match = self.storage.path("plotly.min.js")
         return [match] if find_all else match
 
