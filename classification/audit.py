@@ -1,0 +1,727 @@
+"""The audit trail: every create, change and delete django-simple-history recorded, as one list.
+
+Reads only. Each tracked model has its own history table; a page of the trail costs the same
+number of queries whatever it holds:
+
+1. the paginator's total: one COUNT over the UNION ALL of every (scoped, filtered) history table;
+2. the page itself: (kind, history_id, history_date) of its entries, from the same UNION, ordered
+   newest first and sliced in SQL;
+3. per kind of record: its rows in the page's time range together with each row's predecessor
+   (the record before it, for the old → new values), one query per kind;
+4. the kegiatan's agencies as they were recorded (the only many-to-many history), one query.
+
+``audit_entries`` pages the whole trail for ``/riwayat/``; ``kampung_history`` gives a kampung
+page its latest entries. Who may see what: ``permissions.can_view_audit`` and ``_scope`` below.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import PurePosixPath
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from . import levels
+from .models import (
+    Activity,
+    Agency,
+    Assessment,
+    Frequency,
+    Kampung,
+    KampungFigures,
+    KampungProfile,
+    KampungProgram,
+    LevelChange,
+    PokjaMembership,
+    RegionScope,
+    TargetPolicy,
+    ThematicProgram,
+)
+from .permissions import access_for, can_view_audit, kampung_read_filter
+
+User = get_user_model()
+
+PER_PAGE = 50
+KAMPUNG_PAGE_ENTRIES = 10
+
+# A snapshot of a record's state before its first tracked change (rows loaded in bulk have no
+# history): written by conflicts.record_baseline, used as a predecessor, never listed.
+BASELINE_REASON = "baseline"
+
+CREATED, CHANGED, DELETED = "+", "~", "-"
+CHANGE_LABELS = {CREATED: _("Dibuat"), CHANGED: _("Diubah"), DELETED: _("Dihapus")}
+
+# Never shown as a change: bookkeeping, not something a person decided.
+NOISE_FIELDS = frozenset({"id", "version", "created_at", "created_by", "is_demo", "boundary"})
+EMPTY = "—"
+
+
+# --------------------------------------------------------------------------------------------
+# How recorded values read (also used by conflicts.py for the "someone else saved" message)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+# JSON fields holding codes: the words to show for each code.
+_CODE_LISTS: dict[tuple[str, str], dict[str, str]] = {
+    ("kampungprofile", "funding_sources"): levels.FUNDING_SOURCES,
+    ("kampungprofile", "poktan_present"): levels.POKTAN,
+    ("kampungprofile", "data_sources"): levels.DATA_SOURCES,
+    ("activity", "target_groups"): dict(Activity.TargetGroup.choices),
+}
+# JSON fields holding {code: choice}: each key is shown as its own line.
+_CODE_MAPS: dict[tuple[str, str], tuple[dict[str, str], dict[str, str]]] = {
+    ("kampungprofile", "mechanisms"): (levels.MECHANISMS, dict(Frequency.choices)),
+}
+
+
+def _model_name(record: models.Model) -> str:
+    # Historical rows name the model they record in ``instance_type``.
+    return getattr(record, "instance_type", type(record))._meta.model_name
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _related_label(target: models.Model) -> str:
+    if isinstance(target, User):
+        return _person(target)
+    if isinstance(target, Kampung):
+        return f"{target.display_name} ({target.desa_kode})"
+    return str(target)
+
+
+def _plain(value) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY
+    if isinstance(value, bool):
+        return str(_("Ya") if value else _("Tidak"))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j F Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if isinstance(value, (int, float, Decimal)):
+        return formats.localize(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or EMPTY
+    return str(value)
+
+
+def display_value(record: models.Model, model_field: models.Field) -> str:
+    """How one field of a record (live or historical) reads: labels, not codes or ids."""
+    if model_field.is_relation:
+        if getattr(record, model_field.attname) is None:
+            return EMPTY
+        try:
+            return _related_label(getattr(record, model_field.name))
+        except ObjectDoesNotExist:  # the target has been deleted since
+            return f"#{getattr(record, model_field.attname)}"
+    value = getattr(record, model_field.attname)
+    if model_field.choices and value not in (None, ""):
+        return str(dict(model_field.flatchoices).get(value, value))
+    words = _CODE_LISTS.get((_model_name(record), model_field.name))
+    if words is not None and isinstance(value, list):
+        return ", ".join(str(words.get(code, code)) for code in value) or EMPTY
+    if isinstance(model_field, models.FileField):
+        return PurePosixPath(str(value)).name if value else EMPTY
+    return _plain(value)
+
+
+def _same(before, after) -> bool:
+    # Lists of codes are sets to the reader: ["apbd", "dana_desa"] equals ["dana_desa", "apbd"].
+    if isinstance(before, list) and isinstance(after, list):
+        try:
+            return sorted(before) == sorted(after)
+        except TypeError:
+            return before == after
+    return before == after
+
+
+def _map_changes(record_before, record_after, model_field) -> list[FieldChange]:
+    keys, choices = _CODE_MAPS[(_model_name(record_after), model_field.name)]
+    before = (getattr(record_before, model_field.attname) if record_before else None) or {}
+    after = getattr(record_after, model_field.attname) or {}
+    changes = []
+    for key in [*keys, *sorted(set(before) | set(after) - set(keys))]:
+        old, new = before.get(key), after.get(key)
+        if old == new or (record_before is None and new is None):
+            continue
+        changes.append(
+            FieldChange(
+                label=f"{capfirst(model_field.verbose_name)}: {keys.get(key, key)}",
+                before=str(choices.get(old, old)) if old else EMPTY,
+                after=str(choices.get(new, new)) if new else EMPTY,
+            )
+        )
+    return changes
+
+
+def changes_between(before, after, names: Iterable[str]) -> list[FieldChange]:
+    """The fields (of ``names``) whose values differ from ``before`` to ``after``.
+
+    Both are records of the same model, live or historical. ``before`` None means ``after`` was
+    just created: every field with a value is listed, from "—".
+    """
+    meta = getattr(after, "instance_type", type(after))._meta
+    changes: list[FieldChange] = []
+    for name in names:
+        model_field = meta.get_field(name)
+        if (_model_name(after), name) in _CODE_MAPS:
+            changes.extend(_map_changes(before, after, model_field))
+            continue
+        new = getattr(after, model_field.attname)
+        if before is None:
+            if new is None or new == "" or new == [] or new == {}:
+                continue
+        elif _same(getattr(before, model_field.attname), new):
+            continue
+        changes.append(
+            FieldChange(
+                label=capfirst(model_field.verbose_name),
+                before=display_value(before, model_field) if before is not None else EMPTY,
+                after=display_value(after, model_field),
+            )
+        )
+    return changes
+
+
+# --------------------------------------------------------------------------------------------
+# The kinds of record in the trail
+# --------------------------------------------------------------------------------------------
+
+
+def _month(value: datetime.date | None) -> str:
+    return date_format(value, "F Y") if value else EMPTY
+
+
+def _related(row, name: str) -> models.Model | None:
+    # Loaded by select_related; None when the target has been deleted since.
+    return getattr(row, name) if getattr(row, f"{name}_id") is not None else None
+
+
+def _label_or_id(row, name: str) -> str:
+    target = _related(row, name)
+    if target is not None:
+        return _related_label(target)
+    return f"#{getattr(row, f'{name}_id')}" if getattr(row, f"{name}_id") else EMPTY
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One tracked model as the trail shows it."""
+
+    key: str  # in ``?jenis=`` and the templates
+    label: str
+    model: type[models.Model]
+    # How the history row reaches its kampung: "self" (the kampung itself), "kampung" (its FK),
+    # or None (not a kampung's record).
+    kampung: str | None
+    describe: Callable[[models.Model], str]
+    # Fields shown in diffs: None means every tracked field but the noise.
+    shown: tuple[str, ...] | None = None
+    hidden: frozenset[str] = frozenset()
+    # The predecessor of a row: the previous record of the same object, or (profiles, which are
+    # never edited but saved as new versions) the previous version of the same kampung.
+    predecessor_by: str = "id"
+    m2m: tuple[str, ...] = ()
+    # Leave out changes that changed none of the shown fields (an account's every login saves
+    # ``last_login``, which the history does not keep but still records as a change).
+    skip_unchanged: bool = False
+
+    @property
+    def history_model(self) -> type[models.Model]:
+        return self.model.history.model
+
+    @cached_property
+    def fields(self) -> list[models.Field]:
+        tracked = {f.name for f in self.history_model._meta.concrete_fields}
+        if self.shown is not None:
+            names = self.shown
+        else:
+            # A record's kampung is the entry's context, not one of its changes.
+            context = {"kampung"} if self.kampung == "kampung" else set()
+            skip = NOISE_FIELDS | self.hidden | context
+            names = tuple(
+                f.name
+                for f in self.model._meta.concrete_fields
+                if f.name in tracked and f.name not in skip
+            )
+        return [self.history_model._meta.get_field(name) for name in names]
+
+    @cached_property
+    def relations(self) -> list[str]:
+        names = ["history_user"]
+        if self.kampung == "kampung":
+            names.append("kampung")
+        names += [f.name for f in self.fields if f.is_relation]
+        return list(dict.fromkeys(names))
+
+
+def _kampung_name(row) -> str:
+    return row.nama_kampung or f"Kampung KB {row.desa_nama}"
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "kampung",
+        _("Identitas kampung"),
+        Kampung,
+        "self",
+        describe=lambda row: _kampung_name(row),
+        # What people edit. Codes, names and levels change through loaders and level services
+        # that write no history, so a diff on them would blame the next person who edits.
+        shown=(
+            "nama_kampung",
+            "tanggal_pencanangan",
+            "gambaran_umum",
+            "cakupan_wilayah",
+            "latitude",
+            "longitude",
+            "photo",
+            "is_active",
+        ),
+    ),
+    Kind(
+        "level",
+        _("Level resmi"),
+        LevelChange,
+        "kampung",
+        describe=lambda row: f"{_label_or_id(row, 'level_from')} → {_label_or_id(row, 'level_to')}",
+        hidden=frozenset({"changed_by"}),
+    ),
+    Kind(
+        "penilaian",
+        _("Penilaian"),
+        Assessment,
+        "kampung",
+        describe=lambda row: str(_("Penilaian %(period)s") % {"period": _month(row.period)}),
+        # The scores are a JSON snapshot (the verification pages show them); who submitted and
+        # reviewed, and when, is the entry's own who and when.
+        hidden=frozenset(
+            {
+                "scores",
+                "profile",
+                "figures",
+                "submitted_by",
+                "submitted_at",
+                "reviewed_by",
+                "reviewed_at",
+            }
+        ),
+    ),
+    Kind(
+        "profil",
+        _("Profil"),
+        KampungProfile,
+        "kampung",
+        describe=lambda row: str(_("Profil kampung")),
+        predecessor_by="kampung_id",
+    ),
+    Kind(
+        "angka",
+        _("Angka"),
+        KampungFigures,
+        "kampung",
+        describe=lambda row: str(_("Angka %(period)s") % {"period": _month(row.period)}),
+    ),
+    Kind(
+        "kegiatan",
+        _("Kegiatan"),
+        Activity,
+        "kampung",
+        describe=lambda row: row.title,
+        m2m=("agencies",),
+    ),
+    Kind(
+        "program",
+        _("Program tematik kampung"),
+        KampungProgram,
+        "kampung",
+        describe=lambda row: _label_or_id(row, "program"),
+    ),
+    Kind(
+        "pokja",
+        _("Anggota Pokja"),
+        PokjaMembership,
+        "kampung",
+        describe=lambda row: _label_or_id(row, "user"),
+    ),
+    Kind(
+        "akun",
+        _("Akun"),
+        User,
+        None,
+        describe=lambda row: row.username,
+        hidden=frozenset({"date_joined"}),
+        skip_unchanged=True,
+    ),
+    Kind(
+        "cakupan",
+        _("Cakupan wilayah"),
+        RegionScope,
+        None,
+        describe=lambda row: (
+            f"{_label_or_id(row, 'user')}: "
+            f"{_label_or_id(row, 'kabupaten' if row.kabupaten_id else 'provinsi')}"
+        ),
+    ),
+    Kind(
+        "target",
+        _("Kebijakan target"),
+        TargetPolicy,
+        None,
+        describe=lambda row: _label_or_id(row, "kabupaten"),
+    ),
+    Kind("instansi", _("Instansi"), Agency, None, describe=lambda row: row.name),
+    Kind(
+        "daftar-program",
+        _("Daftar program tematik"),
+        ThematicProgram,
+        None,
+        describe=lambda row: row.name,
+    ),
+)
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS]
+KAMPUNG_KINDS = tuple(kind for kind in KINDS if kind.kampung is not None)
+
+
+# --------------------------------------------------------------------------------------------
+# Entries
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One recorded create, change or delete, with what it changed."""
+
+    kind: str
+    kind_label: str
+    history_id: int
+    object_id: int
+    date: datetime.datetime
+    change: str  # "+", "~" or "-"
+    user: str | None  # None: a script or the system, no signed-in person
+    object_label: str
+    kampung_code: str | None
+    kampung_name: str | None
+    kampung_url: str | None
+    changes: list[FieldChange] = field(default_factory=list)
+    # A change whose earlier state was never recorded (a row loaded in bulk): no old values.
+    previous_missing: bool = False
+
+    @property
+    def change_label(self) -> str:
+        return str(CHANGE_LABELS[self.change])
+
+    @property
+    def is_created(self) -> bool:
+        return self.change == CREATED
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.change == DELETED
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    kampung: str = ""  # a code (or its start: "63.01.01") or part of a name
+    user: str = ""  # part of a username or a person's name
+    date_from: datetime.date | None = None  # in WITA, inclusive
+    date_to: datetime.date | None = None  # in WITA, inclusive
+    kind: str = ""  # a Kind key
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _kampung_match(text: str) -> Q:
+    if re.fullmatch(r"[\d.]+", text):
+        return Q(desa_kode__startswith=text)
+    return Q(nama_kampung__icontains=text) | Q(desa_nama__icontains=text)
+
+
+def _scope(kind: Kind, access, user) -> Q | None:
+    """Which of the kind's history rows the viewer may read (None: all of them).
+
+    DP3A staff and reviewers read the records of their regions: a kampung's records by the
+    kampung's kabupaten/provinsi; accounts only of Pokja members of kampung in reach (and their
+    own); region scopes and target policies by their kabupaten/provinsi. The agency and programme
+    lists are the same everywhere.
+    """
+    if access.sees_everything:
+        return None
+    kabupaten, provinsi = list(access.read_kabupaten), list(access.read_provinsi)
+    if kind.kampung == "self":
+        return kampung_read_filter(access)
+    if kind.kampung == "kampung":
+        return kampung_read_filter(access, "kampung__")
+    if kind.key == "akun":
+        members = PokjaMembership.objects.filter(kampung_read_filter(access, "kampung__"))
+        return Q(id=user.pk) | Q(id__in=members.values("user_id"))
+    if kind.key == "cakupan":
+        return (
+            Q(user_id=user.pk)
+            | Q(kabupaten_id__in=kabupaten)
+            | Q(kabupaten__provinsi_id__in=provinsi)
+            | Q(provinsi_id__in=provinsi)
+        )
+    if kind.key == "target":
+        return Q(kabupaten_id__in=kabupaten) | Q(kabupaten__provinsi_id__in=provinsi)
+    return None
+
+
+def _kampung_q(kind: Kind, kampung_ids) -> Q:
+    return Q(id__in=kampung_ids) if kind.kampung == "self" else Q(kampung_id__in=kampung_ids)
+
+
+def _parts(*, user, filters: AuditFilters) -> list[tuple[Kind, Q]]:
+    """Each kind the filters leave in, with the condition on its history rows."""
+    access = access_for(user)
+    matching = None
+    if filters.kampung.strip():
+        matching = Kampung.objects.filter(_kampung_match(filters.kampung.strip())).values("pk")
+    parts = []
+    for kind in KINDS:
+        if filters.kind and filters.kind != kind.key:
+            continue
+        if matching is not None and kind.kampung is None:
+            continue
+        condition = ~Q(history_change_reason=BASELINE_REASON)
+        if kind.skip_unchanged:
+            condition &= ~Q(history_type=CHANGED) | ~_unchanged(kind)
+        scope = _scope(kind, access, user)
+        if scope is not None:
+            condition &= scope
+        if matching is not None:
+            condition &= _kampung_q(kind, matching)
+        if filters.user.strip():
+            text = filters.user.strip()
+            condition &= (
+                Q(history_user__username__icontains=text)
+                | Q(history_user__first_name__icontains=text)
+                | Q(history_user__last_name__icontains=text)
+            )
+        if filters.date_from:
+            condition &= Q(history_date__gte=_start_of(filters.date_from))
+        if filters.date_to:
+            condition &= Q(history_date__lt=_start_of(filters.date_to + datetime.timedelta(1)))
+        parts.append((kind, condition))
+    return parts
+
+
+def _union(parts: list[tuple[Kind, Q]]):
+    """(kind, history_id, history_date) of every row the parts select, as one UNION ALL."""
+    selects = [
+        kind.history_model.objects.filter(condition)
+        .order_by()
+        .annotate(audit_kind=Value(kind.key, output_field=CharField()))
+        .values_list("audit_kind", "history_id", "history_date")
+        for kind, condition in parts
+    ]
+    if len(selects) == 1:
+        return selects[0]
+    return selects[0].union(*selects[1:], all=True)
+
+
+def _earlier(outer: Callable[[str], OuterRef]) -> Q:
+    """Rows recorded before the row ``outer`` refers to (ties on the date broken by id)."""
+    return Q(history_date__lt=outer("history_date")) | Q(
+        history_date=outer("history_date"), history_id__lt=outer("history_id")
+    )
+
+
+def _unchanged(kind: Kind) -> Exists:
+    """The outer row is a change whose shown fields equal those of the record before it."""
+    history = kind.history_model
+
+    def outer(name: str) -> OuterRef:
+        return OuterRef(OuterRef(name))
+
+    previous = (
+        history.objects.filter(_earlier(outer), id=outer("id"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    same = {f.attname: OuterRef(f.attname) for f in kind.fields}
+    return Exists(history.objects.filter(history_id=Subquery(previous), **same))
+
+
+def _previous(kind: Kind) -> Subquery:
+    """The history_id of the record before the outer row (of the same object or kampung)."""
+    history = kind.history_model
+    key = kind.predecessor_by
+    rows = history.objects.filter(_earlier(OuterRef), **{key: OuterRef(key)})
+    if kind.predecessor_by != "id":
+        rows = rows.exclude(history_type=DELETED)
+    return Subquery(rows.order_by("-history_date", "-history_id").values("history_id")[:1])
+
+
+def _fetch(kind: Kind, listed: Q) -> tuple[dict[int, models.Model], dict[int, list[str]]]:
+    """The kind's rows matching ``listed`` and each one's predecessor (one query), by history_id;
+    with the kegiatan's agencies as recorded in each of them (one more query)."""
+    history = kind.history_model
+    predecessors = history.objects.filter(listed).annotate(previous_id=_previous(kind))
+    wanted = listed | Q(history_id__in=predecessors.values("previous_id"))
+    rows = (
+        history.objects.filter(wanted)
+        .annotate(previous_id=_previous(kind))
+        .select_related(*kind.relations)
+    )
+    if kind.kampung == "kampung":
+        rows = rows.defer("kampung__boundary")
+    by_id = {row.history_id: row for row in rows}
+    related_names: dict[int, list[str]] = {}
+    for name in kind.m2m:
+        through = apps.get_model(history._meta.app_label, f"{history.__name__}_{name}")
+        target = kind.model._meta.get_field(name).related_model._meta.model_name
+        links = through.objects.filter(
+            history_id__in=history.objects.filter(wanted).values("history_id")
+        ).values_list("history_id", f"{target}_id", f"{target}__name")
+        for history_id, target_id, label in links:
+            related_names.setdefault(history_id, []).append(label or f"#{target_id}")
+    return by_id, related_names
+
+
+def _m2m_change(kind: Kind, before: list[str] | None, after: list[str]) -> list[FieldChange]:
+    label = capfirst(kind.model._meta.get_field(kind.m2m[0]).verbose_name)
+    old, new = sorted(before or []), sorted(after)
+    if old == new:
+        return []
+    return [FieldChange(label=label, before=", ".join(old) or EMPTY, after=", ".join(new) or EMPTY)]
+
+
+def _entry(kind: Kind, row, rows: dict, m2m: dict[int, list[str]]) -> AuditEntry:
+    previous = rows.get(row.previous_id) if row.previous_id else None
+    names = [f.name for f in kind.fields]
+    change = row.history_type
+    changes: list[FieldChange] = []
+    missing = False
+    if change == CHANGED and previous is None:
+        missing = True
+    elif change == CHANGED or (change == CREATED and kind.predecessor_by != "id"):
+        changes = changes_between(previous, row, names)
+        if kind.m2m:
+            before = m2m.get(previous.history_id, []) if previous else None
+            changes += _m2m_change(kind, before, m2m.get(row.history_id, []))
+        if change == CREATED and previous is not None:
+            change = CHANGED  # a new version of the kampung's profile: shown as a change of it
+    elif change == CREATED:
+        changes = changes_between(None, row, names)
+        if kind.m2m and m2m.get(row.history_id):
+            changes += _m2m_change(kind, None, m2m[row.history_id])
+    code = name = url = None
+    if kind.kampung == "self":
+        code, name = row.desa_kode, _kampung_name(row)
+    elif kind.kampung == "kampung":
+        kampung = _related(row, "kampung")
+        if kampung is not None:
+            code, name = kampung.desa_kode, kampung.display_name
+        else:
+            name = str(_("kampung #%(id)s (dihapus)") % {"id": row.kampung_id})
+    # A deleted kampung has no page; a kampung's deleted record still has its kampung's.
+    if code and not (kind.kampung == "self" and change == DELETED):
+        url = reverse("classification:kampung_detail", args=[code])
+    user = row.history_user
+    return AuditEntry(
+        kind=kind.key,
+        kind_label=str(kind.label),
+        history_id=row.history_id,
+        object_id=row.id,
+        date=row.history_date,
+        change=change,
+        user=_person(user) if user is not None else None,
+        object_label=kind.describe(row),
+        kampung_code=code,
+        kampung_name=name,
+        kampung_url=url,
+        changes=changes,
+        previous_missing=missing,
+    )
+
+
+def _entries(parts: list[tuple[Kind, Q]], start: int, stop: int) -> list[AuditEntry]:
+    if not parts or stop <= start:
+        return []
+    keys = list(_union(parts).order_by("-history_date", "audit_kind", "-history_id")[start:stop])
+    if not keys:
+        return []
+    low, high = min(key[2] for key in keys), max(key[2] for key in keys)
+    fetched = {}
+    for kind, condition in parts:
+        # Every row of the page lies in [low, high]; rows of neighbouring pages that share a
+        # boundary timestamp come along too and are simply not used.
+        listed = condition & Q(history_date__gte=low, history_date__lte=high)
+        fetched[kind.key] = _fetch(kind, listed)
+    entries = []
+    for kind_key, history_id, _date in keys:
+        rows, m2m = fetched[kind_key]
+        entries.append(_entry(KINDS_BY_KEY[kind_key], rows[history_id], rows, m2m))
+    return entries
+
+
+class _Trail:
+    """The filtered trail as a lazy sequence for Django's Paginator: ``count()`` and slices."""
+
+    def __init__(self, parts: list[tuple[Kind, Q]]) -> None:
+        self.parts = parts
+
+    def count(self) -> int:
+        return _union(self.parts).count() if self.parts else 0
+
+    def __getitem__(self, window: slice) -> list[AuditEntry]:
+        return _entries(self.parts, window.start or 0, window.stop or 0)
+
+
+def audit_entries(
+    *,
+    user,
+    filters: AuditFilters | None = None,
+    page: int | str | None = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """One page of the audit trail the user may read, newest first.
+
+    Queries: a COUNT, the page's keys, one per kind of record left in by the filters (13 with no
+    kind or kampung filter), one for the kegiatan's agencies; none when the user may not read the
+    trail (a Pokja member: permissions.can_view_audit), and only the COUNT when nothing matches.
+    """
+    parts = _parts(user=user, filters=filters or AuditFilters()) if can_view_audit(user) else []
+    return Paginator(_Trail(parts), per_page).get_page(page)
+
+
+def kampung_history(*, kampung: Kampung, limit: int = KAMPUNG_PAGE_ENTRIES) -> list[AuditEntry]:
+    """The latest entries of one kampung's own records (identity, levels, assessments, profile,
+    figures, activities, programme tags, Pokja seats), newest first.
+
+    The caller checks who may see them (``permissions.can_view_kampung_history``). Queries: the
+    entries' keys, one per kind (8), the kegiatan's agencies: 10 whatever the history holds.
+    """
+    parts = [
+        (kind, ~Q(history_change_reason=BASELINE_REASON) & _kampung_q(kind, [kampung.pk]))
+        for kind in KAMPUNG_KINDS
+    ]
+    return _entries(parts, 0, limit)

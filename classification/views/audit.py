@@ -1,0 +1,38 @@
+"""The audit trail at ``/riwayat/``: who changed what, when, for DP3A staff and reviewers.
+
+The reads are ``classification.audit``; a kampung page shows its own latest entries itself
+(``KampungDetailView``). Pokja members get 403 here (``permissions.can_view_audit``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.views.generic import TemplateView
+
+from .. import audit, forms, permissions
+
+
+class AuditLogView(UserPassesTestMixin, TemplateView):
+    """Every recorded create, change and delete in the user's regions, newest first, 50 a page.
+
+    Anonymous: to the login page; signed in without the right (a Pokja member): 403.
+    """
+
+    template_name = "classification/audit_log.html"
+
+    def test_func(self) -> bool:
+        return permissions.can_view_audit(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        page_number = query.pop("page", [1])[-1]
+        form = forms.AuditFilterForm(query or None)
+        page = audit.audit_entries(user=self.request.user, filters=form.filters(), page=page_number)
+        context.update(
+            form=form,
+            page_obj=page,
+            entries=page.object_list,
+            filtered=bool(query),
+        )
+        return context
