@@ -13,6 +13,10 @@ def validate_photo(upload) -> None:
     FileExtensionValidator(
         PHOTO_EXTENSIONS, message=_("Foto harus berupa berkas JPG, PNG, atau WebP.")
     )(upload)
+    # A photo already stored was measured when it was uploaded: measuring it again would read
+    # the storage on every save, and fail outright if the file has gone missing.
+    if getattr(upload, "_committed", False):
+        return
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError(
             _("Ukuran foto paling besar %(max)s MB."), params={"max": MAX_PHOTO_BYTES // 2**20}
