@@ -25,6 +25,8 @@ def _managed_user(by, user):
         not memberships
         or user.is_staff
         or user.is_superuser
+        # DP3A staff or a reviewer holding a Pokja seat is still staff: not theirs to take over.
+        or user.groups.filter(name__in=(permissions.DP3A_GROUP, permissions.BKKBN_GROUP)).exists()
         or not all(access.manages_kabupaten(m.kampung.kecamatan.kabupaten_id) for m in memberships)
     ):
         raise PermissionDenied

@@ -7,15 +7,22 @@ nothing here calls ``save()``. Every message is in Bahasa Indonesia, on the fiel
 from __future__ import annotations
 
 import datetime
+import itertools
+from operator import attrgetter
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.contrib.auth.hashers import check_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import levels
+from . import audit, levels
+from .conflicts import latest_revision
 from .models import (
     DATA_SOURCE_CHOICES,
     FUNDING_SOURCE_CHOICES,
@@ -25,11 +32,13 @@ from .models import (
     USER_FIELDS,
     Activity,
     Agency,
+    ClassificationLevel,
     Frequency,
     Kampung,
     KampungFigures,
     KampungProfile,
     KampungProgram,
+    PokjaMembership,
     ThematicProgram,
 )
 
@@ -99,10 +108,45 @@ def _month_name(period: datetime.date) -> str:
     return date_format(period, "F Y")
 
 
-class KampungIdentityForm(TodayMixin, forms.ModelForm):
+STALE_FORM = _("Formulir ini tidak lengkap. Muat ulang halaman, lalu isi dan simpan lagi.")
+
+
+def _opened_at_field() -> forms.IntegerField:
+    # Not required: a form posted without it (a script, a page from before this field) is saved
+    # as before, without the check, like the services' ``expected_version=None``.
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        error_messages={"invalid": STALE_FORM, "min_value": STALE_FORM},
+    )
+
+
+class OpenedAtMixin:
+    """A hidden field remembering which version of the record the form was opened at.
+
+    The view hands it to the service (``expected_version``, ``based_on``). When someone else
+    saved in between, the service raises ``conflicts.EditConflict``; the view shows the form
+    again with the user's input, the message, and ``reopen_at`` the version the message was
+    about, so saving once more (after reading what the other person changed) goes through.
+    """
+
+    opened_at_field = "version"
+
+    def opened_at(self) -> int | None:
+        return self.cleaned_data.get(self.opened_at_field)
+
+    def reopen_at(self, value: int) -> None:
+        data = self.data.copy()
+        data[self.opened_at_field] = str(value)
+        self.data = data
+
+
+class KampungIdentityForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
     """The kampung's own description: name, launch date, description, location and photo."""
 
     remove_photo = forms.BooleanField(label=_("Hapus foto yang sekarang"), required=False)
+    version = _opened_at_field()
 
     class Meta:
         model = Kampung
@@ -147,6 +191,8 @@ class KampungIdentityForm(TodayMixin, forms.ModelForm):
             self.fields[name].widget.is_localized = True
         if not self.instance.photo:
             del self.fields["remove_photo"]
+        if not self.is_bound:
+            self.initial.setdefault("version", self.instance.version)
 
     def clean_tanggal_pencanangan(self):
         value = self.cleaned_data["tanggal_pencanangan"]
@@ -242,9 +288,12 @@ PROFILE_FIELDSETS = (
 )
 
 
-class ProfileForm(TodayMixin, forms.ModelForm):
+class ProfileForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
     """A new version of the profile, pre-filled from the current one (``previous``)."""
 
+    # The id of the version the form was filled from (0: there was none).
+    based_on = _opened_at_field()
+    opened_at_field = "based_on"
     funding_sources = _checkboxes(FUNDING_SOURCE_CHOICES, _("Sumber dana"))
     poktan_present = _checkboxes(POKTAN_CHOICES, _("Poktan yang ada"))
     data_sources = _checkboxes(DATA_SOURCE_CHOICES, _("Sumber data untuk perencanaan"))
@@ -289,6 +338,8 @@ class ProfileForm(TodayMixin, forms.ModelForm):
         if previous is not None:
             kwargs["initial"] = {**self.initial_from(previous), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("based_on", previous.pk if previous is not None else 0)
         current = (previous.mechanisms if previous is not None else {}) or {}
         for code, label in levels.MECHANISMS.items():
             self.fields[self.MECHANISM_PREFIX + code] = forms.ChoiceField(
@@ -367,6 +418,69 @@ FIGURE_COUNT_FIELDS = tuple(name for _legend, names in FIGURE_FIELDSETS for name
 FAMILY_SUBSET_FIELDS = ("families_with_balita", "families_with_remaja", "families_with_lansia")
 
 
+def _figures_label(name: str) -> str:
+    return KampungFigures._meta.get_field(name).verbose_name
+
+
+def figures_rule_errors(values) -> list[tuple[str, forms.ValidationError]]:
+    """The rules between one month's counts, as (field, error) pairs; empty when they hold.
+
+    Pure (no database): ``values`` maps field names to counts, ``None`` or absent for a missing
+    or invalid one, whose rules are then skipped. ``FiguresForm`` and the file import share it.
+    """
+    problems: list[tuple[str, forms.ValidationError]] = []
+    for participants, target in POKTAN_TARGET_FIELDS.items():
+        count, limit = values.get(participants), values.get(target)
+        if count is not None and limit is not None and count > limit:
+            poktan = levels.POKTAN[participants.removeprefix("participants_")]
+            error = forms.ValidationError(
+                _("Peserta %(poktan)s (%(count)s) melebihi %(target)s (%(limit)s)."),
+                code="over_target",
+                params={
+                    "poktan": poktan,
+                    "count": count,
+                    "target": _figures_label(target),
+                    "limit": limit,
+                },
+            )
+            problems.append((participants, error))
+    families = values.get("families")
+    for name in FAMILY_SUBSET_FIELDS:
+        value = values.get(name)
+        if families is not None and value is not None and value > families:
+            error = forms.ValidationError(
+                _("%(field)s (%(value)s) melebihi jumlah keluarga (%(families)s)."),
+                code="over_families",
+                params={
+                    "field": capfirst(_figures_label(name)),
+                    "value": value,
+                    "families": families,
+                },
+            )
+            problems.append((name, error))
+    breakdown = [values.get(name) for name in (*USER_FIELDS, *NOT_USING_FIELDS)]
+    pus = values.get("pus")
+    if pus is not None and None not in breakdown:
+        users = sum(values[name] for name in USER_FIELDS)
+        non_users = sum(values[name] for name in NOT_USING_FIELDS)
+        if users + non_users != pus:
+            error = forms.ValidationError(
+                _(
+                    "Peserta KB (%(users)s) + PUS bukan peserta KB (%(non_users)s) = "
+                    "%(total)s, tidak sama dengan PUS (%(pus)s)."
+                ),
+                code="pus_mismatch",
+                params={
+                    "users": users,
+                    "non_users": non_users,
+                    "total": users + non_users,
+                    "pus": pus,
+                },
+            )
+            problems.append(("pus", error))
+    return problems
+
+
 class FiguresForm(TodayMixin, forms.ModelForm):
     """One month's figures of one kampung; percentages are computed later, never typed."""
 
@@ -405,66 +519,10 @@ class FiguresForm(TodayMixin, forms.ModelForm):
             )
         return period
 
-    def _field_label(self, name: str) -> str:
-        return KampungFigures._meta.get_field(name).verbose_name
-
     def clean(self):
         cleaned = super().clean()
-        for participants, target in POKTAN_TARGET_FIELDS.items():
-            count, limit = cleaned.get(participants), cleaned.get(target)
-            if count is not None and limit is not None and count > limit:
-                poktan = levels.POKTAN[participants.removeprefix("participants_")]
-                self.add_error(
-                    participants,
-                    forms.ValidationError(
-                        _("Peserta %(poktan)s (%(count)s) melebihi %(target)s (%(limit)s)."),
-                        code="over_target",
-                        params={
-                            "poktan": poktan,
-                            "count": count,
-                            "target": self._field_label(target),
-                            "limit": limit,
-                        },
-                    ),
-                )
-        families = cleaned.get("families")
-        for name in FAMILY_SUBSET_FIELDS:
-            value = cleaned.get(name)
-            if families is not None and value is not None and value > families:
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        _("%(field)s (%(value)s) melebihi jumlah keluarga (%(families)s)."),
-                        code="over_families",
-                        params={
-                            "field": capfirst(self._field_label(name)),
-                            "value": value,
-                            "families": families,
-                        },
-                    ),
-                )
-        breakdown = [cleaned.get(name) for name in (*USER_FIELDS, *NOT_USING_FIELDS)]
-        pus = cleaned.get("pus")
-        if pus is not None and None not in breakdown:
-            users = sum(cleaned[name] for name in USER_FIELDS)
-            non_users = sum(cleaned[name] for name in NOT_USING_FIELDS)
-            if users + non_users != pus:
-                self.add_error(
-                    "pus",
-                    forms.ValidationError(
-                        _(
-                            "Peserta KB (%(users)s) + PUS bukan peserta KB (%(non_users)s) = "
-                            "%(total)s, tidak sama dengan PUS (%(pus)s)."
-                        ),
-                        code="pus_mismatch",
-                        params={
-                            "users": users,
-                            "non_users": non_users,
-                            "total": users + non_users,
-                            "pus": pus,
-                        },
-                    ),
-                )
+        for name, error in figures_rule_errors(cleaned):
+            self.add_error(name, error)
         return cleaned
 
     def figures_fields(self) -> dict:
@@ -477,8 +535,11 @@ def _active_programs(current_id: int | None):
     return ThematicProgram.objects.filter(Q(is_active=True) | Q(pk=current_id))
 
 
-class ActivityForm(TodayMixin, forms.ModelForm):
+class ActivityForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
     """A kegiatan; the view saves it (and its agencies) through ``services.activity_save``."""
+
+    # For a change: the kegiatan's latest history row when the form was opened (its version).
+    version = _opened_at_field()
 
     category = forms.ChoiceField(
         label=_("Kategori"),
@@ -522,6 +583,8 @@ class ActivityForm(TodayMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = _active_programs(self.instance.program_id)
+        if not self.is_bound and self.instance.pk is not None:
+            self.initial.setdefault("version", latest_revision(Activity, self.instance.pk))
 
     def clean_date(self):
         return self._not_future(
@@ -571,3 +634,406 @@ class KampungProgramForm(TodayMixin, forms.ModelForm):
                 _("Tanggal tidak boleh sebelum 1 Januari 2016."), code="too_early"
             )
         return self._not_future(since, _("Tanggal tidak boleh di masa depan."))
+
+
+class AuditFilterForm(forms.Form):
+    """The filters of the audit trail (``/riwayat/``); all optional, read from the query string."""
+
+    kampung = forms.CharField(
+        label=_("Kampung"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("kode atau nama")}),
+    )
+    pengguna = forms.CharField(label=_("Pengguna"), required=False, max_length=150)
+    dari = forms.DateField(label=_("Dari tanggal"), required=False, widget=DateInput())
+    sampai = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DateInput())
+    jenis = forms.ChoiceField(
+        label=_("Jenis data"),
+        required=False,
+        choices=[("", _("Semua jenis"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jenis"].choices = [("", _("Semua jenis")), *audit.KIND_CHOICES]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("dari"), cleaned.get("sampai")
+        if start and end and start > end:
+            self.add_error(
+                "sampai",
+                forms.ValidationError(
+                    _("Tanggal akhir tidak boleh sebelum tanggal awal."), code="reversed"
+                ),
+            )
+        return cleaned
+
+    def filters(self) -> audit.AuditFilters:
+        """The filters for ``audit.audit_entries``: those given and valid (errors are shown)."""
+        if not self.is_bound:
+            return audit.AuditFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return audit.AuditFilters(
+            kampung=data.get("kampung") or "",
+            user=data.get("pengguna") or "",
+            date_from=data.get("dari"),
+            date_to=data.get("sampai"),
+            kind=data.get("jenis") or "",
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# The verification workflow: a Pokja's assessment, DP3A's verify/return, a level correction.
+# The services in ``verification.py`` check every rule again; these only parse the input.
+# --------------------------------------------------------------------------------------------
+
+
+def _level_field(label, **kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label, queryset=ClassificationLevel.objects.order_by("rank"), **kwargs
+    )
+
+
+class AssessmentForm(forms.Form):
+    """The level a Pokja proposes and its note; the button pressed says draft or submit."""
+
+    ACTION = "aksi"
+    SAVE_DRAFT = "simpan"
+    SUBMIT = "ajukan"
+
+    proposed_level = _level_field(
+        _("Level yang diusulkan"),
+        required=False,
+        empty_label=_("— Sesuai level estimasi —"),
+        help_text=_("Kosongkan untuk mengusulkan level estimasi di atas."),
+    )
+    note = forms.CharField(
+        label=_("Catatan untuk DP3A"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mis. kegiatan atau perubahan yang perlu diketahui pemeriksa."),
+    )
+
+    @property
+    def submit(self) -> bool:
+        """Whether "Ajukan untuk verifikasi" was pressed (anything else saves a draft)."""
+        return self.data.get(self.ACTION) == self.SUBMIT
+
+    def assessment_fields(self) -> dict:
+        """The cleaned values for ``verification.assessment_save``."""
+        return {
+            "submit": self.submit,
+            "proposed_level": self.cleaned_data["proposed_level"],
+            "note": self.cleaned_data["note"].strip(),
+        }
+
+
+class _VersionedForm(forms.Form):
+    """Carries the assessment's version, so acting on a stale page is refused by the service."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+        if not self.is_bound:
+            self.initial.setdefault("version", assessment.version)
+
+
+class _EffectiveDateMixin(TodayMixin):
+    """An effective date that defaults to today and may not lie in the future."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("effective_date", self.today)
+
+    def clean_effective_date(self):
+        return self._not_future(
+            self.cleaned_data["effective_date"], _("Tanggal berlaku tidak boleh di masa depan.")
+        )
+
+
+class AssessmentVerifyForm(_EffectiveDateMixin, _VersionedForm):
+    """Verify a submitted assessment: the level defaults to the proposal, else the estimate."""
+
+    # An empty choice (never chosen: the level starts on the suggestion) also spares the widget
+    # a second query to decide whether the first option is blank.
+    level = _level_field(_("Level resmi hasil verifikasi"), empty_label=_("— Pilih level —"))
+    reason = forms.CharField(
+        label=_("Alasan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib bila level berbeda dari usulan Pokja."),
+    )
+    effective_date = forms.DateField(label=_("Tanggal berlaku"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            suggested = self.assessment.proposed_level_id or self.assessment.estimated_level_id
+            self.initial.setdefault("level", suggested)
+
+    def verify_fields(self) -> dict:
+        """The cleaned values for ``verification.assessment_verify``."""
+        return {
+            "level": self.cleaned_data["level"],
+            "reason": self.cleaned_data["reason"].strip(),
+            "effective_date": self.cleaned_data["effective_date"],
+            "expected_version": self.cleaned_data["version"],
+        }
+
+
+class AssessmentReturnForm(_VersionedForm):
+    """Send a submitted assessment back to its Pokja, saying what to fix."""
+
+    note = forms.CharField(
+        label=_("Catatan untuk Pokja"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Tuliskan catatan untuk Pokja: apa yang perlu diperbaiki."),
+        },
+    )
+
+    def return_fields(self) -> dict:
+        """The cleaned values for ``verification.assessment_return``."""
+        return {"note": self.cleaned_data["note"], "expected_version": self.cleaned_data["version"]}
+
+
+class LevelCorrectForm(_EffectiveDateMixin, forms.Form):
+    """DP3A's direct correction of a kampung's official level, with its reason."""
+
+    level = _level_field(_("Level resmi yang benar"), empty_label=_("— Pilih level —"))
+    reason = forms.CharField(
+        label=_("Alasan koreksi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Alasan koreksi wajib diisi.")},
+    )
+    effective_date = forms.DateField(label=_("Tanggal berlaku"), widget=DateInput())
+
+    def correction_fields(self) -> dict:
+        """The cleaned values for ``verification.level_correct``."""
+        return {
+            "level": self.cleaned_data["level"],
+            "reason": self.cleaned_data["reason"],
+            "effective_date": self.cleaned_data["effective_date"],
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Logging in, and Pokja accounts managed by DP3A staff (written by ``classification.accounts``)
+# --------------------------------------------------------------------------------------------
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, with messages written for Bahasa Indonesia.
+
+    Django's own Indonesian "invalid login" text repeats itself ("nama pengguna nama pengguna").
+    ``ModelBackend`` never authenticates an inactive account, so Django would give a deactivated
+    Pokja member the same "wrong password" message: with the right password they are told why.
+    """
+
+    error_messages = {
+        "invalid_login": _("Nama pengguna atau sandi salah. Perhatikan huruf besar dan kecil."),
+        "inactive": _("Akun ini dinonaktifkan. Hubungi staf DP3A."),
+    }
+
+    def get_invalid_login_error(self):
+        if self._is_deactivated_account():
+            return forms.ValidationError(self.error_messages["inactive"], code="inactive")
+        return forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+    def _is_deactivated_account(self) -> bool:
+        # A locked-out login gets the lockout page whatever the form says: check nothing more.
+        if getattr(self.request, "axes_locked_out", False):
+            return False
+        User = get_user_model()
+        user = (
+            User._default_manager.filter(
+                **{User.USERNAME_FIELD: self.cleaned_data.get("username")}, is_active=False
+            )
+            .only("password")
+            .first()
+        )
+        # hashers.check_password, not user.check_password: a refused login never saves a rehash.
+        return user is not None and check_password(self.cleaned_data.get("password"), user.password)
+
+
+def password_rules() -> str:
+    """AUTH_PASSWORD_VALIDATORS in one sentence, for whoever chooses a password for a Pokja."""
+    min_length = next(
+        (
+            validator.min_length
+            for validator in password_validation.get_default_password_validators()
+            if isinstance(validator, password_validation.MinimumLengthValidator)
+        ),
+        1,
+    )
+    return _(
+        "Minimal %(min_length)d karakter, bukan sandi yang umum dipakai, tidak hanya angka, "
+        "dan tidak mirip nama pengguna atau nama."
+    ) % {"min_length": min_length}
+
+
+class NewPasswordMixin(SetPasswordMixin):
+    """``password1``/``password2`` (declared on each form) must match and pass the validators."""
+
+    error_messages = {"password_mismatch": _("Kedua sandi tidak sama.")}
+
+    def _setup_password_fields(self) -> None:
+        self.fields["password1"].help_text = password_rules()
+        self.fields["password2"].help_text = _("Ketik sandi yang sama sekali lagi.")
+
+    def _clean_passwords(self, user) -> None:
+        self.validate_passwords()
+        if "password2" not in self.errors:
+            # Next to the first field, where the password was chosen.
+            self.validate_password_for_user(user, password_field_name="password1")
+
+
+class KampungByKecamatan(forms.models.ModelChoiceIterator):
+    """Kampung grouped under their kecamatan (``<optgroup>``), so a long list stays usable."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for _kode, group in itertools.groupby(self.queryset, key=attrgetter("kecamatan_id")):
+            kampung = list(group)
+            yield (kampung[0].kecamatan.nama, [self.choice(item) for item in kampung])
+
+
+class KampungChoiceField(forms.ModelChoiceField):
+    """A kampung chosen by its desa code; BKKBN's undotted ``6301012002`` is accepted too."""
+
+    iterator = KampungByKecamatan
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="desa_kode", **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.isdigit() and len(value) == 10:
+            value = f"{value[:2]}.{value[2:4]}.{value[4:6]}.{value[6:]}"
+        return super().to_python(value)
+
+    def label_from_instance(self, kampung) -> str:
+        return _("%(desa)s (Kec. %(kecamatan)s)") % {
+            "desa": kampung.desa_nama,
+            "kecamatan": kampung.kecamatan.nama,
+        }
+
+
+USERNAME_ATTRS = {"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"}
+
+
+class PokjaAccountForm(NewPasswordMixin, forms.Form):
+    """A new Pokja login, seated on one kampung the DP3A staff member manages."""
+
+    kampung = KampungChoiceField(
+        Kampung.objects.none(),
+        label=_("Kampung"),
+        empty_label=_("— Pilih kampung —"),
+        error_messages={
+            "required": _("Pilih kampung tempat anggota Pokja ini bertugas."),
+            "invalid_choice": _("Pilih kampung dari daftar: hanya kampung di kabupaten Anda."),
+        },
+    )
+    jabatan = forms.ChoiceField(
+        label=_("Jabatan di Pokja"),
+        choices=PokjaMembership.Jabatan.choices,
+        initial=PokjaMembership.Jabatan.ANGGOTA,
+    )
+    first_name = forms.CharField(
+        label=_("Nama depan"),
+        max_length=150,
+        error_messages={"required": _("Isi nama anggota Pokja.")},
+    )
+    last_name = forms.CharField(label=_("Nama belakang"), max_length=150, required=False)
+    username = forms.CharField(
+        label=_("Nama pengguna"),
+        max_length=150,
+        help_text=_("Untuk masuk: huruf, angka, dan . @ + - _ tanpa spasi, mis. pokja.tabanio."),
+        validators=[
+            UnicodeUsernameValidator(
+                message=_(
+                    "Nama pengguna hanya boleh berisi huruf, angka, dan karakter . @ + - _ "
+                    "(tanpa spasi)."
+                )
+            )
+        ],
+        widget=forms.TextInput(attrs=USERNAME_ATTRS),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Sandi"), label2=_("Ulangi sandi")
+    )
+
+    def __init__(self, *args, kampung_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kampung"].queryset = kampung_queryset
+        self._setup_password_fields()
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if get_user_model()._default_manager.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Nama pengguna ini sudah dipakai."), code="unique")
+        return username
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The similarity check needs the names and username typed so far.
+        self._clean_passwords(
+            get_user_model()(
+                username=cleaned_data.get("username", ""),
+                first_name=cleaned_data.get("first_name", ""),
+                last_name=cleaned_data.get("last_name", ""),
+            )
+        )
+        return cleaned_data
+
+    def account_fields(self) -> dict:
+        """The cleaned values for ``accounts.pokja_account_create``."""
+        data = self.cleaned_data
+        return {
+            "kampung": data["kampung"],
+            "username": data["username"],
+            "password": data["password1"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "jabatan": data["jabatan"],
+        }
+
+
+class PokjaPasswordForm(NewPasswordMixin, forms.Form):
+    """A new password for a Pokja account, chosen by DP3A staff (who then hand it over)."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Sandi baru"), label2=_("Ulangi sandi baru")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self._setup_password_fields()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._clean_passwords(self.user)
+        return cleaned_data
+
+
+class PokjaAccountFilterForm(forms.Form):
+    """The account list's filters: free text over kampung, kecamatan and names; active or not."""
+
+    STATUS_CHOICES = [("", _("Semua")), ("aktif", _("Aktif")), ("nonaktif", _("Nonaktif"))]
+
+    q = forms.CharField(
+        label=_("Cari"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Kampung, kecamatan, atau nama")}
+        ),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)

@@ -170,6 +170,17 @@ def can_view_audit(user) -> bool:
     return access.superuser or access.dp3a or access.reviewer
 
 
+def can_view_kampung_history(user, kampung: Kampung) -> bool:
+    """A kampung page's change history: DP3A staff and reviewers, and that kampung's own Pokja."""
+    return can_view_audit(user) or kampung.pk in access_for(user).pokja_kampung_ids
+
+
 def can_verify_queue(user) -> bool:
+    access = access_for(user)
+    return access.superuser or bool(access.managed_kabupaten)
+
+
+def can_import(user) -> bool:
+    """Import levels or figures from a file: DP3A staff (their kabupaten's rows), superusers."""
     access = access_for(user)
     return access.superuser or bool(access.managed_kabupaten)

@@ -6,11 +6,12 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .conflicts import EditConflict, field_changes, lock_at_version
+from .conflicts import EditConflict, field_changes, lock_at_revision, lock_at_version
 from .models import (
     Activity,
     Agency,
@@ -184,13 +185,16 @@ def profile_create(
     if based_on is not None:
         latest = selectors.latest_profile(kampung=kampung)
         if (latest.pk if latest else 0) != based_on:
-            seen = KampungProfile.objects.filter(pk=based_on).first()
+            # Only this kampung's versions: the id comes from the form, so it is not trusted.
+            seen = kampung.profiles.filter(pk=based_on).first()
+            # Nothing seen (the form showed no profile): everything the other version holds.
             raise EditConflict(
-                changes=field_changes(seen, latest, PROFILE_COMPARED_FIELDS) if seen else [],
+                changes=field_changes(seen, latest, PROFILE_COMPARED_FIELDS),
                 by=(latest.created_by.get_full_name() or latest.created_by.get_username())
                 if latest.created_by
                 else _("pengguna lain"),
                 at=latest.created_at,
+                current=latest.pk,
             )
     profile = _clean_and_save(KampungProfile(kampung=kampung, created_by=by, **fields))
     kampung_refresh_estimate(kampung=kampung)
@@ -200,7 +204,24 @@ def profile_create(
 @transaction.atomic
 def figures_create(*, kampung: Kampung, by, **fields) -> KampungFigures:
     """Record one month's figures; a second set for the same month is refused."""
-    figures = _clean_and_save(KampungFigures(kampung=kampung, created_by=by, **fields))
+    try:
+        # Its own savepoint: two saves for the same month can both pass full_clean's check, and
+        # the second insert then fails on the unique constraint once the first commits.
+        with transaction.atomic():
+            figures = _clean_and_save(KampungFigures(kampung=kampung, created_by=by, **fields))
+    except IntegrityError:
+        period = fields.get("period")
+        if not KampungFigures.objects.filter(kampung=kampung, period=period).exists():
+            raise
+        raise ValidationError(
+            {
+                "period": ValidationError(
+                    _("Angka untuk periode %(period)s sudah ada."),
+                    code="duplicate_period",
+                    params={"period": date_format(period, "F Y")},
+                )
+            }
+        ) from None
     kampung_refresh_estimate(kampung=kampung)
     return figures
 
@@ -216,15 +237,19 @@ def activity_save(
     """Create or update a kegiatan and its agencies; P3 of the estimate follows.
 
     An update names the version its form was opened at; a newer save in between is refused.
+    Activity has no ``version`` field: its version is its latest history row's id
+    (``conflicts.latest_revision``), which every save and every change of agencies moves on.
     """
     if activity.pk is None:
         activity.created_by = by
     else:
-        current = lock_at_version(
-            Activity, pk=activity.pk, expected_version=expected_version, fields=ACTIVITY_FIELDS
+        lock_at_revision(
+            Activity,
+            pk=activity.pk,
+            expected_revision=expected_version,
+            fields=ACTIVITY_FIELDS,
+            m2m=("agencies",),
         )
-        # Safe under the row lock taken above.
-        activity.version = current.version + 1
     _clean_and_save(activity)
     if agencies is not None:
         activity.agencies.set(agencies)

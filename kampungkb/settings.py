@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "classification",
 ]
 
@@ -205,3 +208,24 @@ LOGGING = {
 DEFAULT_KABUPATEN = os.environ.get("DEFAULT_KABUPATEN", "63.01")
 # Baseline for districts without their own TargetPolicy (the published Tanah Laut figures' date).
 DEFAULT_TARGET_BASELINE_DATE = os.environ.get("DEFAULT_TARGET_BASELINE_DATE", "2025-07-31")
+# Figures count as reported per "month" or per "quarter" on /kelengkapan/ (domain.md §3).
+REPORTING_FIGURES_PERIOD = os.environ.get("REPORTING_FIGURES_PERIOD", "month")
+
+# Read-only JSON API at /api/v1/: the same scoping as the pages (classification/api.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kampung KB Monitor API",
+    "DESCRIPTION": "Data Kampung KB hanya-baca: ringkasan kabupaten, daftar dan detail kampung.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}

@@ -1,4 +1,13 @@
-"""Logging in and out: Indonesian pages, a demo account reaching its dashboard, POST-only logout."""
+"""Logging in and out: Indonesian pages, a demo account reaching its dashboard, POST-only logout,
+sessions that end with the browser or after SESSION_COOKIE_AGE."""
+
+import datetime
+from unittest import mock
+
+from django import forms
+from django.conf import settings
+from django.test import override_settings
+from django.utils import timezone
 
 from classification import demo
 from tests.base import PASSWORD, PeopleTestCase
@@ -20,15 +29,23 @@ class LoginPageTests(PeopleTestCase):
         response = self.client.post("/masuk/", {"username": "staf", "password": "bukan-sandinya"})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'role="alert"')
-        self.assertContains(response, "sandi yang benar")
-        self.assertContains(response, "Huruf besar/kecil pada bidang ini berpengaruh.")
+        self.assertContains(
+            response, "Nama pengguna atau sandi salah. Perhatikan huruf besar dan kecil."
+        )
+        # Django's own Indonesian text says "nama pengguna nama pengguna".
+        self.assertNotContains(response, "nama pengguna nama pengguna")
         self.assertNotContains(response, "Please enter")
         self.assertNotIn("_auth_user_id", self.client.session)
         self.assertRedirects(self.client.get("/"), "/masuk/?next=/", fetch_redirect_response=False)
 
     def test_empty_form_shows_indonesian_required_errors(self):
         response = self.client.post("/masuk/", {"username": "", "password": ""})
-        self.assertContains(response, "Bidang ini tidak boleh kosong.", count=2)
+        # Django's catalogue says "Bidang ini tidak boleh kosong.", Django REST framework's (an
+        # app, so it takes precedence) "Bidang ini harus diisi." (as in tests/test_forms.py).
+        required = str(forms.Field.default_error_messages["required"])
+        self.assertIn(required, ("Bidang ini tidak boleh kosong.", "Bidang ini harus diisi."))
+        self.assertContains(response, required, count=2)
+        self.assertNotContains(response, "This field is required.")
 
 
 class LoginFlowTests(PeopleTestCase):
@@ -47,14 +64,18 @@ class LoginFlowTests(PeopleTestCase):
         self.assertContains(response, "Keluar (dp3a.demo)")
 
     def test_demo_pokja_and_reviewer_land_on_the_tanah_laut_dashboard(self):
-        for username in ("pokja.demo", "bkkbn.demo"):
+        # The provincial reviewer lands on the roll-up of Kalimantan Selatan, which lists it.
+        for username, chain in (
+            ("pokja.demo", [("/", 302)]),
+            ("bkkbn.demo", [("/", 302), ("/provinsi/63/", 302)]),
+        ):
             with self.subTest(username=username):
                 self.client.logout()
                 response = self.client.post(
                     "/masuk/", {"username": username, "password": demo.DEMO_PASSWORD}, follow=True
                 )
-                self.assertEqual(response.redirect_chain, [("/", 302)])
-                self.assertContains(response, "Kampung KB Kabupaten Tanah Laut")
+                self.assertEqual(response.redirect_chain, chain)
+                self.assertContains(response, "Kabupaten Tanah Laut")
 
     def test_login_returns_to_the_page_asked_for(self):
         login_url = self.client.get("/kampung/?jenis=kelurahan")["Location"]
@@ -96,3 +117,49 @@ class LogoutTests(PeopleTestCase):
             r'name="csrfmiddlewaretoken"',
         )
         self.assertNotContains(response, 'href="/keluar/"')
+
+
+class SessionExpiryTests(PeopleTestCase):
+    """A session ends when the browser closes, and SESSION_COOKIE_AGE after login at the latest."""
+
+    def log_in(self):
+        response = self.client.post("/masuk/", {"username": "staf", "password": PASSWORD})
+        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        return response
+
+    def test_defaults_are_a_working_day_and_the_browser_session(self):
+        self.assertEqual(settings.SESSION_COOKIE_AGE, 8 * 3600)
+        self.assertIs(settings.SESSION_EXPIRE_AT_BROWSER_CLOSE, True)
+
+    def test_session_cookie_dies_with_the_browser(self):
+        cookie = self.log_in().cookies[settings.SESSION_COOKIE_NAME]
+        # No Max-Age and no Expires: the browser drops the cookie when it closes.
+        self.assertEqual((cookie["max-age"], cookie["expires"]), ("", ""))
+        self.assertIs(cookie["httponly"], True)
+        self.assertIs(self.client.session.get_expire_at_browser_close(), True)
+
+    @override_settings(SESSION_COOKIE_AGE=600)
+    def test_session_is_gone_once_the_age_has_passed(self):
+        self.log_in()
+        session = self.client.session
+        self.assertEqual(session.get_expiry_age(), 600)
+        logged_in_at = timezone.now()
+        self.assertAlmostEqual(
+            session.get_expiry_date(),
+            logged_in_at + datetime.timedelta(seconds=600),
+            delta=datetime.timedelta(seconds=30),
+        )
+        with mock.patch(
+            "django.utils.timezone.now", return_value=logged_in_at + datetime.timedelta(minutes=9)
+        ):
+            self.assertEqual(self.client.get("/").status_code, 200)
+        with mock.patch(
+            "django.utils.timezone.now", return_value=logged_in_at + datetime.timedelta(minutes=11)
+        ):
+            response = self.client.get("/")
+        self.assertRedirects(response, "/masuk/?next=/", fetch_redirect_response=False)
+
+    @override_settings(SESSION_EXPIRE_AT_BROWSER_CLOSE=False, SESSION_COOKIE_AGE=600)
+    def test_a_kept_cookie_carries_the_age(self):
+        cookie = self.log_in().cookies[settings.SESSION_COOKIE_NAME]
+        self.assertEqual(cookie["max-age"], 600)

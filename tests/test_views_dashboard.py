@@ -143,13 +143,17 @@ class DashboardAccessTests(PeopleTestCase):
                 self.assertRedirects(response, f"/masuk/?next={url}", fetch_redirect_response=False)
 
     def test_every_role_of_tanah_laut_opens_its_dashboard(self):
-        for user in (self.staf, self.pokja_a, self.pokja_b, self.peninjau):
+        for user in (self.staf, self.pokja_a, self.pokja_b):
             with self.subTest(user=user.username):
                 self.client.force_login(user)
                 response = self.client.get("/")
                 self.assertEqual(response.status_code, 200)
                 self.assertContains(response, "Kampung KB Kabupaten Tanah Laut")
                 self.assertEqual(card(response, "total"), 135)
+
+    def test_provincial_reviewer_lands_on_the_province_rollup(self):
+        self.client.force_login(self.peninjau)
+        self.assertRedirects(self.client.get("/"), "/provinsi/63/")
 
     def test_staff_of_another_kabupaten_sees_kotabaru_not_tanah_laut(self):
         self.client.force_login(self.staf_lain)

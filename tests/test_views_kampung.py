@@ -15,9 +15,11 @@ from tests.base import KAMPUNG_A, KAMPUNG_LAIN_KABUPATEN, PeopleTestCase
 # Pinned query counts. List: session, user, access (3), two COUNTs (the list view's and the
 # table's paginator), kabupaten and kecamatan choices, level choices (official and estimated),
 # programme choices, one page of rows. Detail: session, user, access (3), the kampung, latest
-# profile, latest figures, cross-sector agencies, levels, level history, activities, programmes.
+# profile, latest figures, cross-sector agencies, levels, level history, activities, programmes,
+# the open assessment, the Pokja members (DP3A), and the change history (10: its entries' keys,
+# one query per kind of record, the kegiatan's agencies; audit.kampung_history).
 LIST_QUERIES = 12  # one COUNT: only the table paginates
-DETAIL_QUERIES = 13
+DETAIL_QUERIES = 25
 
 
 class _TableParser(HTMLParser):

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from .. import charts, forms, levels, permissions, selectors, services
+from ..audit import kampung_history  # by name: ``audit`` would shadow the views.audit module
+from ..conflicts import EditConflict
+from ..exports import FilteredExportMixin
 from ..filters import KampungFilterSet
 from ..models import Activity, Kabupaten, Kampung, KampungProgram
 from ..tables import KampungTable
@@ -49,6 +51,18 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     template_name = "classification/dashboard.html"
 
+    def get(self, request, *args, **kwargs):
+        # A reviewer whose only scope is one provinsi starts on its roll-up, not one district.
+        access = permissions.access_for(request.user)
+        if (
+            "kode" not in kwargs
+            and access.reviewer
+            and len(access.read_provinsi) == 1
+            and not (access.read_kabupaten or access.managed_kabupaten or access.superuser)
+        ):
+            return redirect("classification:province_rollup", kode=next(iter(access.read_provinsi)))
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         kode = kwargs.get("kode") or selectors.home_kabupaten_code(user=self.request.user)
@@ -58,12 +72,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         kabupaten = selectors.kabupaten_for_user(user=self.request.user, kode=kode)
         today = local_today()
         overview = district_overview(kabupaten_kode=kabupaten.kode, today=today)
-        levels, summary = overview["levels"], overview["summary"]
+        levels = overview["levels"]
         by_kecamatan = selectors.level_counts_by_kecamatan(
             kabupaten_kode=kabupaten.kode, levels=levels
         )
+        # Each year's quota from that year's own base (domain.md §4), as on /target/.
         progress = selectors.target_progress(
-            kabupaten_kode=kabupaten.kode, total=summary.total, levels=levels, today=today
+            kabupaten_kode=kabupaten.kode, levels=levels, today=today
         )
         features = selectors.map_features(kabupaten_kode=kabupaten.kode)
         by_program = selectors.program_counts_by_level(kabupaten_kode=kabupaten.kode, levels=levels)
@@ -89,6 +104,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 else ""
             ),
             recent_changes=selectors.recent_level_changes(kabupaten_kode=kabupaten.kode),
+            # A Pokja member's own kampung on top (one query; none for other users).
+            pokja_kampung=selectors.pokja_kampung_overview(user=self.request.user),
         )
         return context
 
@@ -111,7 +128,7 @@ class PublicSummaryView(TemplateView):
         return context
 
 
-class KampungListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class KampungListView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
     """All kampung the user may read: sortable, filterable, paginated, exportable as shown."""
 
     template_name = "classification/kampung_list.html"
@@ -207,12 +224,36 @@ class KampungDetailView(KampungAccessMixin, TemplateView):
                 selectors.kampung_activities(kampung=kampung)[: self.recent_activities]
             ),
             program_tags=selectors.kampung_program_tags(kampung=kampung),
+            open_assessment=selectors.open_assessment(kampung=kampung),
+            can_set_level=permissions.can_set_level(self.request.user, kampung),
+            # The latest changes to its records; None: not for this user (another kampung's
+            # Pokja). A fixed number of queries (audit.kampung_history).
+            change_history=(
+                kampung_history(kampung=kampung)
+                if permissions.can_view_kampung_history(self.request.user, kampung)
+                else None
+            ),
+            # Who sits on its Pokja: for DP3A staff of its kabupaten only (one query; none else).
+            pokja_members=(
+                selectors.kampung_pokja_members(kampung=kampung)
+                if permissions.access_for(self.request.user).manages_kabupaten(
+                    kampung.kecamatan.kabupaten_id
+                )
+                else None
+            ),
         )
         return context
 
 
 def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on a field it names, else above the form."""
+    """Show a service's ValidationError on the form: on a field it names, else above the form.
+
+    After an edit conflict the form carries the version the message describes, so saving again
+    goes through (forms.OpenedAtMixin).
+    """
+    conflict = isinstance(error, EditConflict) and error.current is not None
+    if conflict and hasattr(form, "reopen_at"):
+        form.reopen_at(error.current)
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -254,7 +295,10 @@ class KampungIdentityUpdateView(KampungFormView):
 
     def save(self, form) -> str:
         services.kampung_update_identity(
-            kampung=self.kampung, by=self.request.user, **form.identity_fields()
+            kampung=self.kampung,
+            by=self.request.user,
+            expected_version=form.opened_at(),
+            **form.identity_fields(),
         )
         return _("Identitas kampung disimpan.")
 
@@ -313,7 +357,12 @@ class ProfileUpdateView(KampungFormView):
         return context
 
     def save(self, form) -> str:
-        services.profile_create(kampung=self.kampung, by=self.request.user, **form.profile_fields())
+        services.profile_create(
+            kampung=self.kampung,
+            by=self.request.user,
+            based_on=form.opened_at(),
+            **form.profile_fields(),
+        )
         return _("Profil disimpan sebagai versi baru.")
 
     def get_success_url(self):
@@ -414,7 +463,10 @@ class ActivityFormView(ActivityMixin, KampungFormView):
     def save(self, form) -> str:
         is_new = form.instance.pk is None
         activity = services.activity_save(
-            activity=form.instance, by=self.request.user, agencies=form.cleaned_data["agencies"]
+            activity=form.instance,
+            by=self.request.user,
+            agencies=form.cleaned_data["agencies"],
+            expected_version=form.opened_at(),
         )
         if is_new:
             return _("Kegiatan “%(title)s” ditambahkan.") % {"title": activity.title}

@@ -1,0 +1,258 @@
+"""The verification workflow's pages (domain.md §6).
+
+A Pokja saves or submits its assessment at ``/kampung/<kode>/penilaian/``; DP3A staff work the
+queue at ``/verifikasi/``, verify or return one assessment at ``/verifikasi/<pk>/``, and correct
+an official level directly at ``/kampung/<kode>/level/``. Every write goes through
+``classification.verification``, which checks the rules again (nobody reviews their own
+submission, only DP3A of the kabupaten set a level, a stale page cannot process twice).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from .. import forms, levels, permissions, selectors, verification
+from ..models import Assessment
+from . import KampungFormView, add_service_errors, reverse_kampung
+
+
+def snapshot_groups(assessment: Assessment) -> list[dict]:
+    """The snapshot's twelve scores grouped Input/Proses/Output, each group with its index."""
+    scores = assessment.scores or {}
+    groups = []
+    for group in levels.GROUPS:
+        index = getattr(assessment, f"index_{group}")
+        groups.append(
+            {
+                "code": group,
+                "label": levels.GROUP_LABELS[group],
+                "index": levels.format_decimal(index) if index is not None else "—",
+                "met": index is not None and levels.is_met(index),
+                "indicators": [
+                    {
+                        "code": code.upper(),
+                        "label": levels.INDICATOR_LABELS[code],
+                        "score": scores.get(code, "—"),
+                        "max": levels.MAX_SCORES[code],
+                    }
+                    for code in levels.GROUP_INDICATORS[group]
+                ],
+            }
+        )
+    return groups
+
+
+class AssessmentView(KampungFormView):
+    """A kampung's assessments, newest first; its Pokja (and DP3A) also get the form.
+
+    Everybody who may read the kampung sees the list; only ``can_submit_assessment`` may POST.
+    """
+
+    edit = False
+    template_name = "classification/assessment_list.html"
+    form_class = forms.AssessmentForm
+
+    def get(self, request, *args, **kwargs):
+        self.can_submit = permissions.can_submit_assessment(request.user, self.kampung)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.can_submit = permissions.can_submit_assessment(request.user, self.kampung)
+        if not self.can_submit:
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    @cached_property
+    def assessments(self) -> list[Assessment]:
+        return selectors.kampung_assessments(kampung=self.kampung)
+
+    @cached_property
+    def open_assessment(self) -> Assessment | None:
+        return next((a for a in self.assessments if a.is_open), None)
+
+    def get_initial(self):
+        current = self.open_assessment if self.request.method == "GET" else None
+        if current is None:
+            return {}
+        return {"proposed_level": current.proposed_level_id, "note": current.pokja_note}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = self.open_assessment
+        waiting = current is not None and current.status == Assessment.Status.SUBMITTED
+        records = selectors.kampung_records(kampung=self.kampung)
+        levels_by_code = {level.code: level for level in selectors.level_list()}
+        context.update(
+            assessments=self.assessments,
+            open_assessment=current,
+            can_submit=self.can_submit,
+            can_verify=permissions.can_set_level(self.request.user, self.kampung),
+            # A submitted assessment waits for DP3A: no form, unless a refused POST needs it.
+            show_form=self.can_submit and (not waiting or context["form"].is_bound),
+            records=records,
+            estimated_level=levels_by_code.get(records.assessment.level.value),
+            indices=[
+                {
+                    "label": levels.GROUP_LABELS[group],
+                    "index": levels.format_decimal(records.assessment.indices.index(group)),
+                    "met": records.assessment.indices.met(group),
+                }
+                for group in levels.GROUPS
+            ],
+        )
+        return context
+
+    def save(self, form) -> str:
+        assessment = verification.assessment_save(
+            kampung=self.kampung, by=self.request.user, **form.assessment_fields()
+        )
+        if assessment.status == Assessment.Status.SUBMITTED:
+            return _("Penilaian diajukan untuk verifikasi DP3A.")
+        return _("Draf penilaian disimpan.")
+
+    def get_success_url(self):
+        return reverse_kampung("classification:assessment", self.kampung)
+
+
+class VerifierRequiredMixin(LoginRequiredMixin):
+    """DP3A staff (and superusers) only: anonymous users go to the login page, others get 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not permissions.can_verify_queue(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class VerificationQueueView(VerifierRequiredMixin, TemplateView):
+    """Submitted assessments of the kabupaten the user manages, oldest first."""
+
+    template_name = "classification/verification_queue.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rows=selectors.verification_queue(user=self.request.user), **kwargs
+        )
+
+
+class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
+    """One submitted assessment, with a form to verify it and one to return it.
+
+    404 when its kampung is out of the user's reach; 403 for the person who submitted it.
+    """
+
+    template_name = "classification/verification_review.html"
+    VERIFY = "verifikasi"
+    RETURN = "kembalikan"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.assessment = selectors.assessment_for_review(user=request.user, pk=kwargs["pk"])
+        if not permissions.can_review(request.user, self.assessment):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def verify_form(self, data=None) -> forms.AssessmentVerifyForm:
+        return forms.AssessmentVerifyForm(data, assessment=self.assessment, prefix=self.VERIFY)
+
+    def return_form(self, data=None) -> forms.AssessmentReturnForm:
+        return forms.AssessmentReturnForm(data, assessment=self.assessment, prefix=self.RETURN)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assessment = self.assessment
+        previous = selectors.latest_verified_assessment(assessment=assessment)
+        context.setdefault("verify_form", self.verify_form())
+        context.setdefault("return_form", self.return_form())
+        context.update(
+            assessment=assessment,
+            kampung=assessment.kampung,
+            is_waiting=assessment.status == Assessment.Status.SUBMITTED,
+            changes=selectors.assessment_changes(assessment=assessment, previous=previous),
+            score_groups=snapshot_groups(assessment),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("aksi")
+        if action == self.VERIFY:
+            form = self.verify_form(request.POST)
+            act, fields = verification.assessment_verify, form.verify_fields
+        elif action == self.RETURN:
+            form = self.return_form(request.POST)
+            act, fields = verification.assessment_return, form.return_fields
+        else:
+            return HttpResponseBadRequest()
+        if form.is_valid():
+            try:
+                done = act(assessment=self.assessment, by=request.user, **fields())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, self._success_message(done))
+                return redirect("classification:verification_queue")
+        key = "verify_form" if action == self.VERIFY else "return_form"
+        return self.render_to_response(self.get_context_data(posted_form=form, **{key: form}))
+
+    def _success_message(self, assessment: Assessment) -> str:
+        if assessment.status == Assessment.Status.VERIFIED:
+            return _("Penilaian %(kampung)s diverifikasi: level resmi kini %(level)s.") % {
+                "kampung": assessment.kampung.desa_nama,
+                "level": assessment.verified_level.label,
+            }
+        return _("Penilaian dikembalikan ke Pokja dengan catatan.")
+
+
+class LevelCorrectView(KampungFormView):
+    """DP3A corrects a kampung's official level directly; nobody else may (its Pokja neither)."""
+
+    edit = False
+    template_name = "classification/verification_level_form.html"
+    form_class = forms.LevelCorrectForm
+
+    def _check(self):
+        if not permissions.can_set_level(self.request.user, self.kampung):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        self._check()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._check()
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            history=selectors.level_history(kampung=self.kampung)[:5], **kwargs
+        )
+
+    def save(self, form) -> str:
+        change = verification.level_correct(
+            kampung=self.kampung, by=self.request.user, **form.correction_fields()
+        )
+        return _("Level resmi %(kampung)s dikoreksi menjadi %(level)s.") % {
+            "kampung": self.kampung.desa_nama,
+            "level": change.level_to.label,
+        }
+
+    def get_success_url(self):
+        return reverse("classification:kampung_detail", args=[self.kampung.desa_kode]) + "#riwayat"
+
+
+__all__ = [
+    "AssessmentReviewView",
+    "AssessmentView",
+    "LevelCorrectView",
+    "VerificationQueueView",
+]
