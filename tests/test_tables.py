@@ -1,5 +1,7 @@
 """KampungTable: Indonesian headers, links to the kampung page, plain-text export values."""
 
+import datetime
+
 from django.test import TestCase
 
 from classification.models import Kampung
@@ -61,7 +63,8 @@ class KampungTableTests(TestCase):
     def test_level_value_is_plain_text_for_exports(self):
         row = table_of(KAMPUNG_A).rows[0]
         self.assertEqual(row.get_cell_value("official_level"), "Berkembang")
-        self.assertEqual(row.get_cell_value("official_level_since"), "2025-07-31")
+        # A date, so XLSX gets a date cell; CSV writes it as ISO.
+        self.assertEqual(row.get_cell_value("official_level_since"), datetime.date(2025, 7, 31))
 
     def test_export_values_have_indonesian_headers_and_no_html(self):
         rows = exported(table_of(KAMPUNG_A, "63.01.03.1001"))
@@ -75,7 +78,7 @@ class KampungTableTests(TestCase):
                     "Jenis": "Desa",
                     "Kecamatan": "Takisung",
                     "Level resmi": "Berkembang",
-                    "Sejak": "2025-07-31",
+                    "Sejak": datetime.date(2025, 7, 31),
                 },
                 {
                     "Kode": "63.01.03.1001",
@@ -83,7 +86,7 @@ class KampungTableTests(TestCase):
                     "Jenis": "Kelurahan",
                     "Kecamatan": "Pelaihari",
                     "Level resmi": "Berkembang",
-                    "Sejak": "2025-07-31",
+                    "Sejak": datetime.date(2025, 7, 31),
                 },
             ],
         )

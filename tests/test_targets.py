@@ -1,5 +1,6 @@
 """The 5%-a-year target arithmetic (domain.md §4): plain Python, no database."""
 
+import datetime
 from decimal import Decimal
 
 from django.test import SimpleTestCase
@@ -8,9 +9,18 @@ from classification.targets import (
     ROUNDING_DOWN,
     ROUNDING_NEAREST,
     ROUNDING_UP,
+    Movement,
+    Pace,
+    ProjectedTarget,
     YearProgress,
     annual_quota,
+    base_for_year,
+    is_upper,
+    moved_up,
+    projection,
     target_for_year,
+    targets_by_year,
+    year_before,
     yearly_progress,
 )
 
@@ -203,3 +213,275 @@ class ChangingBaseTests(SimpleTestCase):
     def test_fewer_kampung_lower_the_cap(self):
         # 135 → 100 active kampung: the cap follows the smaller total.
         self.assertEqual(self.targets_for(100, range(2040, 2044)), [92, 97, 100, 100])
+
+
+class TargetsByYearTests(SimpleTestCase):
+    """Each year's quota from that year's own base (domain.md §4: base at the start of the year)."""
+
+    def test_targets_per_base_and_rounding(self):
+        cases = [
+            # bases, percent, rounding, targets from 2025 on
+            ({2025: 135}, "5", ROUNDING_UP, [17, 24, 31, 38]),  # Tanah Laut: 6.75 → 7
+            ({2025: 135}, "5", ROUNDING_NEAREST, [17, 24, 31, 38]),
+            ({2025: 135}, "5", ROUNDING_DOWN, [17, 23, 29, 35]),  # 6
+            ({2025: 141}, "5", ROUNDING_UP, [17, 25, 33, 41]),  # 7.05 → 8
+            ({2025: 141}, "5", ROUNDING_NEAREST, [17, 24, 31, 38]),
+            ({2025: 141}, "5", ROUNDING_DOWN, [17, 24, 31, 38]),
+            ({2025: 130}, "5", ROUNDING_NEAREST, [17, 24, 31, 38]),  # 6.5: half up
+            ({2025: 130}, "5", ROUNDING_DOWN, [17, 23, 29, 35]),
+            ({2025: 135}, "10", ROUNDING_UP, [17, 31, 45, 59]),  # 13.5 → 14
+            # New kampung launched in 2026: 141 at the start of 2027, so 2027 adds 8.
+            ({2025: 135, 2026: 135, 2027: 141}, "5", ROUNDING_UP, [17, 24, 32, 40]),
+            # A year left out keeps the earlier base.
+            ({2025: 135, 2027: 141}, "5", ROUNDING_UP, [17, 24, 32, 40]),
+            ({2025: 135, 2027: 141}, "5", ROUNDING_DOWN, [17, 23, 30, 37]),
+            # The base shrinks to 20: the target is capped at the year's own base.
+            ({2025: 135, 2027: 20}, "5", ROUNDING_UP, [17, 24, 20, 20]),
+        ]
+        for bases, percent, rounding, expected in cases:
+            with self.subTest(bases=bases, percent=percent, rounding=rounding):
+                result = targets_by_year(
+                    baseline_year=BASELINE_YEAR,
+                    baseline_upper=BASELINE_UPPER,
+                    bases=bases,
+                    last_year=2028,
+                    percent=Decimal(percent),
+                    rounding=rounding,
+                )
+                self.assertEqual(list(result), [2025, 2026, 2027, 2028])
+                self.assertEqual(list(result.values()), expected)
+
+    def test_tanah_laut_is_capped_at_135_from_2042(self):
+        result = targets_by_year(
+            baseline_year=BASELINE_YEAR,
+            baseline_upper=BASELINE_UPPER,
+            bases={2025: TOTAL},
+            last_year=2044,
+        )
+        cases = [(2025, 17), (2026, 24), (2027, 31), (2041, 129), (2042, 135), (2044, 135)]
+        for year, expected in cases:
+            with self.subTest(year=year):
+                self.assertEqual(result[year], expected)
+
+    def test_a_later_base_never_rewrites_an_earlier_year(self):
+        before = targets_by_year(
+            baseline_year=2025, baseline_upper=17, bases={2025: 135, 2026: 135}, last_year=2026
+        )
+        after = targets_by_year(
+            baseline_year=2025,
+            baseline_upper=17,
+            bases={2025: 135, 2026: 135, 2027: 141},
+            last_year=2027,
+        )
+        self.assertEqual(before, {2025: 17, 2026: 24})
+        self.assertEqual(after, {2025: 17, 2026: 24, 2027: 32})
+
+    def test_one_base_gives_the_same_targets_as_target_for_year(self):
+        for total, quota in ((135, 7), (141, 8), (20, 1), (100, 5)):
+            with self.subTest(total=total):
+                self.assertEqual(
+                    list(
+                        targets_by_year(
+                            baseline_year=2025,
+                            baseline_upper=17,
+                            bases={2025: total},
+                            last_year=2045,
+                        ).values()
+                    ),
+                    [
+                        target_for_year(
+                            year=year,
+                            baseline_year=2025,
+                            baseline_upper=17,
+                            quota=quota,
+                            total=total,
+                        )
+                        for year in range(2025, 2046)
+                    ],
+                )
+
+    def test_base_for_year_takes_the_nearest_earlier_base(self):
+        bases = {2025: 135, 2027: 141}
+        cases = [(2024, 0), (2025, 135), (2026, 135), (2027, 141), (2030, 141)]
+        for year, expected in cases:
+            with self.subTest(year=year):
+                self.assertEqual(base_for_year(bases, year), expected)
+
+
+class YearlyProgressWithBasesTests(SimpleTestCase):
+    def test_each_row_has_its_base_and_quota(self):
+        years = yearly_progress(
+            baseline_year=BASELINE_YEAR,
+            baseline_upper=BASELINE_UPPER,
+            bases={2025: 135, 2026: 135, 2027: 141},
+            actual_by_year={2025: 17, 2026: 24, 2027: 30},
+            current_year=2028,
+        )
+        self.assertEqual(
+            [(y.year, y.base, y.quota, y.target, y.actual, y.gap, y.is_current) for y in years],
+            [
+                (2025, 135, 0, 17, 17, 0, False),  # the baseline year adds no quota
+                (2026, 135, 7, 24, 24, 0, False),
+                (2027, 141, 8, 32, 30, 2, False),
+                (2028, 141, 8, 40, 0, 40, True),
+            ],
+        )
+
+    def test_the_old_call_shape_still_works_and_fills_base_and_quota(self):
+        years = yearly_progress(
+            baseline_year=2025,
+            baseline_upper=17,
+            quota=7,
+            total=135,
+            actual_by_year={2025: 17, 2026: 19},
+            current_year=2026,
+        )
+        self.assertEqual(
+            [(y.year, y.base, y.quota, y.target) for y in years],
+            [(2025, 135, 0, 17), (2026, 135, 7, 24)],
+        )
+
+    def test_movements_are_attached_to_their_year(self):
+        movement = Movement(moved_up=3, moved_down=2, upper_at_start=17, upper_at_end=18)
+        years = yearly_progress(
+            baseline_year=2025,
+            baseline_upper=17,
+            bases={2025: 135},
+            actual_by_year={2025: 17, 2026: 18},
+            current_year=2026,
+            movements={2026: movement},
+        )
+        self.assertEqual([y.movement for y in years], [None, movement])
+
+    def test_quota_and_bases_cannot_be_mixed_or_left_out(self):
+        common = {
+            "baseline_year": 2025,
+            "baseline_upper": 17,
+            "actual_by_year": {},
+            "current_year": 2026,
+        }
+        for extra in ({}, {"quota": 7}, {"quota": 7, "total": 135, "bases": {2025: 135}}):
+            with self.subTest(extra=extra), self.assertRaises(TypeError):
+                yearly_progress(**common, **extra)
+
+
+class MovedUpTests(SimpleTestCase):
+    """Both views of a year (domain.md §4): kampung that moved up, and the net change."""
+
+    def test_moved_up_and_net(self):
+        cases = [
+            # name, (level at the start of the year, level at its end) per kampung, expected
+            ("nothing moves", [("dasar", "dasar"), ("mandiri", "mandiri")], (0, 0, 1, 1, 0)),
+            (
+                "two promotions",
+                [("dasar", "mandiri"), ("berkembang", "paripurna"), ("dasar", "berkembang")],
+                (2, 0, 0, 2, 2),
+            ),
+            (
+                "a year with demotions: moved up 3, net +1",
+                [
+                    ("dasar", "mandiri"),
+                    ("berkembang", "mandiri"),
+                    ("berkembang", "paripurna"),
+                    ("mandiri", "berkembang"),
+                    ("paripurna", "dasar"),
+                    ("paripurna", "paripurna"),
+                ],
+                (3, 2, 3, 4, 1),
+            ),
+            # Rose in March, fell back in May: the same level at both ends, so neither count.
+            ("rose and fell back", [("berkembang", "berkembang")], (0, 0, 0, 0, 0)),
+            ("mandiri to paripurna is not a move up", [("mandiri", "paripurna")], (0, 0, 1, 1, 0)),
+            # A first level given during the year: in the net, not a move up.
+            ("first level", [(None, "mandiri"), (None, "dasar")], (0, 0, 0, 1, 1)),
+            ("no kampung", [], (0, 0, 0, 0, 0)),
+        ]
+        for name, transitions, expected in cases:
+            with self.subTest(name):
+                movement = moved_up(transitions)
+                self.assertEqual(
+                    (
+                        movement.moved_up,
+                        movement.moved_down,
+                        movement.upper_at_start,
+                        movement.upper_at_end,
+                        movement.net,
+                    ),
+                    expected,
+                )
+
+    def test_is_upper(self):
+        cases = [("dasar", False), ("berkembang", False), ("mandiri", True), ("paripurna", True)]
+        for code, expected in [*cases, (None, False)]:
+            with self.subTest(code=code):
+                self.assertIs(is_upper(code), expected)
+
+
+class PaceTests(SimpleTestCase):
+    def test_per_year(self):
+        cases = [
+            # since, until, gained, per year, full year
+            ("2025-06-30", "2026-06-30", 4, Decimal(4), True),
+            ("2025-06-30", "2026-06-30", -2, Decimal(-2), True),
+            ("2025-06-30", "2026-06-30", 0, Decimal(0), True),
+            # Since the baseline only (183 days): scaled to 12 months.
+            ("2025-07-31", "2026-01-30", 3, Decimal(3) * 365 / 183, False),
+            ("2026-01-30", "2026-01-30", 3, Decimal(0), False),  # no window, no pace
+        ]
+        for since, until, gained, per_year, full in cases:
+            with self.subTest(since=since, until=until, gained=gained):
+                pace = Pace(
+                    since=datetime.date.fromisoformat(since),
+                    until=datetime.date.fromisoformat(until),
+                    gained=gained,
+                )
+                self.assertEqual(pace.per_year, per_year)
+                self.assertIs(pace.is_full_year, full)
+
+    def test_year_before(self):
+        cases = [("2026-06-30", "2025-06-30"), ("2028-02-29", "2027-02-28")]
+        for day, expected in cases:
+            with self.subTest(day=day):
+                self.assertEqual(
+                    year_before(datetime.date.fromisoformat(day)),
+                    datetime.date.fromisoformat(expected),
+                )
+
+
+class ProjectionTests(SimpleTestCase):
+    TODAY = datetime.date(2026, 6, 30)
+    TARGETS = {2026: 24, 2027: 31, 2028: 38, 2029: 45}
+
+    def project(self, *, gained, upper_now=19):
+        pace = Pace(since=year_before(self.TODAY), until=self.TODAY, gained=gained)
+        return projection(today=self.TODAY, upper_now=upper_now, pace=pace, targets=self.TARGETS)
+
+    def test_year_each_target_is_met_at_the_pace(self):
+        cases = [
+            # net gained in the last 12 months, year each of 24, 31, 38, 45 is reached
+            (4, [2027, 2029, 2031, 2032]),  # 24 − 19 = 5 at 4 a year: September 2027
+            (12, [2026, 2027, 2028, 2028]),
+            (26, [2026, 2026, 2027, 2027]),
+            (0, [None, None, None, None]),  # "tidak tercapai pada laju ini"
+            (-3, [None, None, None, None]),
+        ]
+        for gained, expected in cases:
+            with self.subTest(gained=gained):
+                self.assertEqual([p.reached_in for p in self.project(gained=gained)], expected)
+
+    def test_a_target_already_met_is_met_this_year_whatever_the_pace(self):
+        result = self.project(gained=-5, upper_now=31)
+        self.assertEqual(
+            result,
+            [
+                ProjectedTarget(year=2026, target=24, reached_in=2026),
+                ProjectedTarget(year=2027, target=31, reached_in=2026),
+                ProjectedTarget(year=2028, target=38, reached_in=None),
+                ProjectedTarget(year=2029, target=45, reached_in=None),
+            ],
+        )
+
+    def test_on_time(self):
+        self.assertEqual([p.on_time for p in self.project(gained=12)], [True, True, True, True])
+        self.assertEqual([p.on_time for p in self.project(gained=4)], [False] * 4)
+        self.assertEqual([p.on_time for p in self.project(gained=0)], [False] * 4)

@@ -1,0 +1,25 @@
+"""URLs of the read-only JSON API, included at ``/api/v1/``."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+
+from . import api
+
+app_name = "api"
+
+urlpatterns = [
+    path(
+        "kabupaten/<str:kode>/ringkasan/",
+        api.DistrictSummaryView.as_view(),
+        name="kabupaten-ringkasan",
+    ),
+    path("kampung/", api.KampungListView.as_view(), name="kampung-list"),
+    path("kampung/<str:kode>/", api.KampungDetailView.as_view(), name="kampung-detail"),
+    # Any logged-in user (drf-spectacular serves it to anyone by default).
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="schema",
+    ),
+]

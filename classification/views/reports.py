@@ -1,0 +1,167 @@
+"""Reporting pages: who has not reported (``/kelengkapan/``) and the printable district report
+(``/laporan/``, optionally a dated snapshot ``?tanggal=YYYY-MM-DD``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
+
+from .. import charts, selectors
+from .. import views as site_views
+from ..exports import FilteredExportMixin
+from ..models import Kabupaten, LevelChange
+from ..tables import CompletenessTable, TargetCandidateTable
+
+CANDIDATE_LIMIT = 20
+
+
+def _scoped_kabupaten(request) -> Kabupaten | None:
+    """``?kabupaten=<kode>`` if in scope (else 404), or the user's home district (None: none)."""
+    kode = request.GET.get("kabupaten") or selectors.home_kabupaten_code(user=request.user)
+    if kode is None:
+        return None
+    return selectors.kabupaten_for_user(user=request.user, kode=kode)
+
+
+class CompletenessView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, TemplateView):
+    """``/kelengkapan/``: per kecamatan the kampung that have not reported, then every kampung.
+
+    ``?belum=1`` keeps only the kampung missing something; ``?_export=csv|xlsx`` downloads the
+    rows shown. Pokja members see their own status on the dashboard instead (not in the nav).
+    """
+
+    template_name = "classification/completeness.html"
+    table_class = CompletenessTable
+    table_pagination = {"per_page": 50}
+
+    def get(self, request, *args, **kwargs):
+        self.kabupaten = _scoped_kabupaten(request)
+        if self.kabupaten is None:
+            self.template_name = "classification/no_scope.html"
+            return self.render_to_response({"view": self})
+        self.today = site_views.local_today()
+        self.completeness = selectors.reporting_completeness(
+            kabupaten_kode=self.kabupaten.kode, today=self.today
+        )
+        self.only_missing = request.GET.get("belum") in ("1", "on", "true")
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        rows = self.completeness.rows
+        return [row for row in rows if not row.complete] if self.only_missing else rows
+
+    def get_export_filename(self, export_format):
+        return f"kelengkapan-{self.kabupaten.kode}-{self.today.isoformat()}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            kabupaten=self.kabupaten,
+            today=self.today,
+            completeness=self.completeness,
+            only_missing=self.only_missing,
+            quarterly=self.completeness.figures_every == "quarter",
+        )
+        return context
+
+
+class SnapshotForm(forms.Form):
+    tanggal = forms.DateField(
+        label=_("Data per tanggal"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Tanggal tidak valid; gunakan format TTTT-BB-HH.")},
+    )
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_tanggal(self):
+        value = self.cleaned_data.get("tanggal")
+        if value and value > self.today:
+            raise forms.ValidationError(_("Tanggal tidak boleh di masa depan."))
+        return value
+
+
+class ReportView(LoginRequiredMixin, TemplateView):
+    """``/laporan/``: the district report to print (A4), every number read at request time.
+
+    ``?tanggal=`` gives levels as they were that day (from the level history); the target,
+    candidates, completeness and programme sections are always as of today and say so.
+    """
+
+    template_name = "classification/report.html"
+
+    def get(self, request, *args, **kwargs):
+        self.kabupaten = _scoped_kabupaten(request)
+        if self.kabupaten is None:
+            self.template_name = "classification/no_scope.html"
+            return self.render_to_response({"view": self})
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kode, today = self.kabupaten.kode, site_views.local_today()
+        form = SnapshotForm(self.request.GET or None, today=today)
+        snapshot = form.cleaned_data["tanggal"] if form.is_valid() else None
+        levels = selectors.level_list()
+        summary = selectors.district_summary(kabupaten_kode=kode, levels=levels, on=snapshot)
+        by_kecamatan = selectors.level_counts_by_kecamatan(
+            kabupaten_kode=kode, levels=levels, on=snapshot
+        )
+        progress = selectors.target_progress(
+            kabupaten_kode=kode, levels=levels, today=snapshot or today, detailed=True
+        )
+        candidates = [
+            row
+            for row in selectors.target_candidates(
+                kabupaten_kode=kode, levels=levels, limit=CANDIDATE_LIMIT
+            )
+            if row.estimated_upper
+        ]
+        completeness = selectors.reporting_completeness(kabupaten_kode=kode, today=today)
+        by_program = selectors.program_counts_by_level(kabupaten_kode=kode, levels=levels)
+        as_of = LevelChange.objects.filter(
+            kampung__kecamatan__kabupaten_id=kode,
+            **({"effective_date__lte": snapshot} if snapshot else {}),
+        ).aggregate(at=Max("created_at"))["at"]
+        context.update(
+            kabupaten=self.kabupaten,
+            form=form,
+            snapshot=snapshot,
+            on=snapshot or today,
+            today=today,
+            generated_at=timezone.localtime(),
+            as_of=as_of,
+            levels=levels,
+            summary=summary,
+            by_kecamatan=by_kecamatan,
+            progress=progress,
+            current=progress.current,
+            candidates=candidates,
+            candidate_table=TargetCandidateTable(candidates),
+            completeness=completeness,
+            by_program=by_program,
+            distribution_chart=charts.render(
+                charts.level_distribution(summary), div_id="chart-distribusi"
+            ),
+            kecamatan_chart=charts.render(
+                charts.levels_by_kecamatan(by_kecamatan, levels), div_id="chart-kecamatan"
+            ),
+            target_chart=charts.render(charts.target_progress(progress), div_id="chart-target"),
+            program_chart=(
+                charts.render(charts.programs_by_level(by_program, levels), div_id="chart-program")
+                if any(row.total for row in by_program)
+                else ""
+            ),
+        )
+        return context

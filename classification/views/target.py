@@ -1,0 +1,114 @@
+"""The 5%-a-year target page, ``/target/`` (domain.md §4, design.md "Pages").
+
+Target against actual by year, this year's kampung that moved up into mandiri/paripurna and the
+net change, when the targets are met at the last 12 months' pace, each kecamatan's share this
+year, and the kampung nearest to mandiri (downloadable as CSV/XLSX). Every number is read from
+the level history at request time, in a fixed number of queries whatever the number of kampung.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
+
+from .. import charts, permissions, selectors
+from .. import views as site_views
+from ..exports import FilteredExportMixin
+from ..models import Kabupaten, TargetPolicy
+from ..tables import TargetCandidateTable
+
+# The candidate list shows (and downloads) this many kampung: what is missing is worked out
+# for each row from its records, so the list stays short enough to act on.
+CANDIDATE_LIMIT = 20
+# The projection table looks this many years past the current one.
+PROJECTION_YEARS = 5
+
+
+def year_start(*, today: datetime.date, baseline_date: datetime.date) -> datetime.date:
+    """The day whose level counts as "at the start of this year": 31 December of last year,
+    or the baseline date in the baseline year (the history begins there)."""
+    return max(datetime.date(today.year - 1, 12, 31), baseline_date)
+
+
+class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, TemplateView):
+    """``/target/``: the user's own district, or ``?kabupaten=<kode>`` for one in scope (else 404).
+
+    ``?_export=csv`` or ``xlsx`` downloads the candidate list exactly as shown.
+    """
+
+    template_name = "classification/target.html"
+    table_class = TargetCandidateTable
+    table_pagination = False
+    export_formats = ("csv", "xlsx")
+
+    def get(self, request, *args, **kwargs):
+        kode = request.GET.get("kabupaten") or selectors.home_kabupaten_code(user=request.user)
+        if kode is None:
+            self.template_name = "classification/no_scope.html"
+            return self.render_to_response({"view": self})
+        self.kabupaten: Kabupaten = selectors.kabupaten_for_user(user=request.user, kode=kode)
+        self.today = site_views.local_today()
+        self.levels = selectors.level_list()
+        export_format = request.GET.get(self.export_trigger_param)
+        if export_format:
+            if export_format not in self.export_formats:
+                raise Http404
+            return self.create_export(export_format)
+        return super().get(request, *args, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        # Downloads are answered in ``get`` before the page's other numbers are read.
+        return TemplateView.render_to_response(self, context, **kwargs)
+
+    def get_table_data(self):
+        return selectors.target_candidates(
+            kabupaten_kode=self.kabupaten.kode, levels=self.levels, limit=CANDIDATE_LIMIT
+        )
+
+    def get_export_filename(self, export_format):
+        return f"kandidat-target-{self.kabupaten.kode}-{self.today.isoformat()}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kabupaten, today, levels = self.kabupaten, self.today, self.levels
+        progress = selectors.target_progress(
+            kabupaten_kode=kabupaten.kode, levels=levels, today=today, detailed=True
+        )
+        by_kecamatan = selectors.movements_by_kecamatan(
+            kabupaten_kode=kabupaten.kode,
+            levels=levels,
+            start=year_start(today=today, baseline_date=progress.baseline_date),
+            end=today,
+        )
+        projection = progress.projection(years_ahead=PROJECTION_YEARS)
+        access = permissions.access_for(self.request.user)
+        several = access.sees_everything or access.read_provinsi or len(access.read_kabupaten) > 1
+        context.update(
+            kabupaten=kabupaten,
+            kabupaten_choices=(
+                selectors.readable_kabupaten(user=self.request.user) if several else []
+            ),
+            today=today,
+            progress=progress,
+            current=progress.current,
+            is_baseline_year=today.year == progress.baseline_date.year,
+            rounding_label=TargetPolicy.Rounding(progress.rounding).label.lower(),
+            projection=projection,
+            projection_now=projection[0],
+            by_kecamatan=by_kecamatan,
+            candidate_limit=CANDIDATE_LIMIT,
+            target_chart=charts.render(charts.target_progress(progress), div_id="chart-target"),
+            # No chart in a year without movement: empty bars say nothing.
+            kecamatan_chart=(
+                charts.render(
+                    charts.movements_by_kecamatan(by_kecamatan), div_id="chart-kontribusi"
+                )
+                if any(row.movement.moved_up or row.movement.moved_down for row in by_kecamatan)
+                else ""
+            ),
+        )
+        return context
