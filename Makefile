@@ -55,5 +55,19 @@ check-deploy: setup
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+## National-scale benchmark (not part of `make test`): builds BENCH_URL and a Tanah Laut-only
+## BENCH_DISTRICT_URL (both dropped and recreated), then drives gunicorn on 127.0.0.1 with wrk.
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/kkb_bench
+BENCH_DISTRICT_URL ?= postgres://postgres@127.0.0.1:5432/kkb_bench_tl
+BENCH_DURATION ?= 30
+bench: setup static
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "The benchmark needs Debian's wrk: sudo apt-get install wrk" >&2; exit 1; fi; }
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench.build
+	DATABASE_URL=$(BENCH_DISTRICT_URL) $(BIN)/python -m bench.build --only 63.01
+	DATABASE_URL=$(BENCH_URL) BENCH_DISTRICT_URL=$(BENCH_DISTRICT_URL) \
+	  $(BIN)/python -m bench.run --duration $(BENCH_DURATION)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

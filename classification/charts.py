@@ -15,7 +15,13 @@ import plotly.io as pio
 from django.utils.translation import gettext as _
 
 from .models import ClassificationLevel
-from .selectors import DistrictSummary, KecamatanLevels, ProgramLevels, TargetProgress
+from .selectors import (
+    DistrictSummary,
+    KecamatanLevels,
+    KecamatanMovement,
+    ProgramLevels,
+    TargetProgress,
+)
 
 UNASSIGNED_COLOUR = "#bdbdbd"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
@@ -67,9 +73,7 @@ def level_distribution(summary: DistrictSummary) -> Figure:
     return _figure([trace], height=320, yaxis={"title": {"text": _("Jumlah kampung")}})
 
 
-def levels_by_kecamatan(
-    rows: list[KecamatanLevels], levels: list[ClassificationLevel]
-) -> Figure:
+def levels_by_kecamatan(rows: list[KecamatanLevels], levels: list[ClassificationLevel]) -> Figure:
     """One stacked bar per kecamatan, one trace per level."""
     names = [row.nama for row in rows]
     traces = [
@@ -160,6 +164,42 @@ def target_progress(progress: TargetProgress) -> Figure:
     )
 
 
+MOVED_UP_COLOUR = "#1b9e77"
+MOVED_DOWN_COLOUR = "#d95f02"
+
+
+def movements_by_kecamatan(rows: list[KecamatanMovement]) -> Figure:
+    """Per kecamatan, kampung that moved up into mandiri/paripurna and down out of it."""
+    names = [row.nama for row in rows]
+    traces = [
+        {
+            "type": "bar",
+            "name": _("Naik ke mandiri/paripurna"),
+            "x": names,
+            "y": [row.movement.moved_up for row in rows],
+            "marker": {"color": MOVED_UP_COLOUR},
+            "hovertemplate": "%{x}: %{y} " + _("naik") + "<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "name": _("Turun dari mandiri/paripurna"),
+            "x": names,
+            "y": [row.movement.moved_down for row in rows],
+            "marker": {"color": MOVED_DOWN_COLOUR},
+            "hovertemplate": "%{x}: %{y} " + _("turun") + "<extra></extra>",
+        },
+    ]
+    return _figure(
+        traces,
+        barmode="group",
+        height=300,
+        yaxis={"title": {"text": _("Jumlah kampung")}, "rangemode": "tozero"},
+        xaxis={"tickangle": -35},
+        margin={"l": 48, "r": 16, "t": 24, "b": 110},
+        legend={"orientation": "h", "y": 1.15, "traceorder": "normal"},
+    )
+
+
 def _rings(geometry: dict) -> Iterable[list[list[float]]]:
     """Outer rings of a GeoJSON Polygon or MultiPolygon (holes are too small to matter here)."""
     if geometry["type"] == "Polygon":
@@ -217,3 +257,43 @@ def level_map(features: list[dict], levels: list[ClassificationLevel]) -> Figure
         margin={"l": 0, "r": 0, "t": 8, "b": 0},
         hovermode="closest",
     )
+
+
+def rollup_shares(rows, levels: list[ClassificationLevel]) -> Figure:
+    """Stacked shares by level, one bar per region (``rollups.RollupRow``), best mandiri+ first."""
+    ordered = sorted(rows, key=lambda row: (-row.upper_share, row.kode))
+    names = [row.nama for row in ordered]
+    traces = [
+        {
+            "type": "bar",
+            "name": level.label,
+            "x": names,
+            "y": [float(row.levels[index].share) for row in ordered],
+            "marker": {"color": level.colour},
+            "hovertemplate": "%{x}<br>" + level.label + ": %{y:.1f}%<extra></extra>",
+        }
+        for index, level in enumerate(levels)
+    ]
+    traces.append(
+        {
+            "type": "bar",
+            "name": _("Belum ditetapkan"),
+            "x": names,
+            "y": [float(_unassigned_share(row)) for row in ordered],
+            "marker": {"color": UNASSIGNED_COLOUR},
+            "hovertemplate": "%{x}<br>" + _("Belum ditetapkan") + ": %{y:.1f}%<extra></extra>",
+        }
+    )
+    return _figure(
+        traces,
+        barmode="stack",
+        height=420,
+        yaxis={"title": {"text": _("Persen Kampung KB")}, "range": [0, 100]},
+        xaxis={"tickangle": -35},
+        margin={"l": 48, "r": 16, "t": 24, "b": 130},
+        legend={"orientation": "h", "y": 1.12, "traceorder": "normal"},
+    )
+
+
+def _unassigned_share(row) -> float:
+    return float(100 - row.completeness) if row.total else 0.0

@@ -1,0 +1,1 @@
+"""Benchmark at national scale: ``make bench`` (not part of ``make test``). See README."""
