@@ -33,6 +33,7 @@ from classification.models import (
     ThematicProgram,
 )
 from tests.base import KAMPUNG_A, KAMPUNG_B
+from tests.records import FIGURES_FORM as FIGURES
 
 TODAY = datetime.date(2026, 3, 15)
 NEGATIVE = "Angka tidak boleh negatif."
@@ -388,34 +389,6 @@ class ProfileFormTests(FormTestCase):
 # --------------------------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------------------------
-
-# 200 families, 100 PUS: 55 users (IUD 10, implan 5, suntik 25, pil 15) + 45 non-users
-# (hamil 20, ingin anak segera 16, ingin anak ditunda 5, tidak ingin anak lagi 4) = 100.
-FIGURES = {
-    "period": "2026-02",
-    "families": "200",
-    "pus": "100",
-    "remaja": "80",
-    "families_with_balita": "60",
-    "families_with_remaja": "50",
-    "families_with_lansia": "40",
-    "participants_bkb": "30",
-    "participants_bkr": "20",
-    "participants_bkl": "10",
-    "participants_uppka": "50",
-    "participants_pikr": "20",
-    "users_iud": "10",
-    "users_mow": "0",
-    "users_mop": "0",
-    "users_kondom": "0",
-    "users_implan": "5",
-    "users_suntik": "25",
-    "users_pil": "15",
-    "not_using_hamil": "20",
-    "not_using_ingin_anak_segera": "16",
-    "not_using_ingin_anak_tunda": "5",
-    "not_using_tidak_ingin_anak_lagi": "4",
-}
 
 
 class FiguresFormTests(FormTestCase):
