@@ -101,13 +101,16 @@ def _model_name(record: models.Model) -> str:
     return getattr(record, "instance_type", type(record))._meta.model_name
 
 
-def _person(user) -> str:
+def person_name(user) -> str:
+    """How messages name a person: full name, else username; "pengguna lain" when unknown."""
+    if user is None:
+        return str(_("pengguna lain"))
     return user.get_full_name() or user.get_username()
 
 
 def _related_label(target: models.Model) -> str:
     if isinstance(target, User):
-        return _person(target)
+        return person_name(target)
     if isinstance(target, Kampung):
         return f"{target.display_name} ({target.desa_kode})"
     return str(target)
@@ -653,7 +656,7 @@ def _entry(kind: Kind, row, rows: dict, m2m: dict[int, list[str]]) -> AuditEntry
         object_id=row.id,
         date=row.history_date,
         change=change,
-        user=_person(user) if user is not None else None,
+        user=person_name(user) if user is not None else None,
         object_label=kind.describe(row),
         kampung_code=code,
         kampung_name=name,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .audit import BASELINE_REASON, FieldChange, changes_between
+from .audit import BASELINE_REASON, FieldChange, changes_between, person_name
 
 __all__ = [
     "EditConflict",
@@ -194,7 +194,4 @@ def _m2m_changes(current: models.Model, seen, name: str) -> list[FieldChange]:
 
 
 def _who(record) -> str:
-    user = getattr(record, "history_user", None)
-    if user is None:
-        return _("pengguna lain")
-    return user.get_full_name() or user.get_username()
+    return person_name(getattr(record, "history_user", None))

@@ -11,6 +11,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from . import selectors
+from .audit import person_name
 from .conflicts import EditConflict, field_changes, lock_at_revision, lock_at_version
 from .models import (
     Activity,
@@ -190,9 +191,7 @@ def profile_create(
             # Nothing seen (the form showed no profile): everything the other version holds.
             raise EditConflict(
                 changes=field_changes(seen, latest, PROFILE_COMPARED_FIELDS),
-                by=(latest.created_by.get_full_name() or latest.created_by.get_username())
-                if latest.created_by
-                else _("pengguna lain"),
+                by=person_name(latest.created_by),
                 at=latest.created_at,
                 current=latest.pk,
             )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions, selectors
+from .audit import person_name
 from .models import Assessment, ClassificationLevel, Kampung, LevelChange
 from .services import kampung_set_level
 
@@ -101,15 +102,12 @@ def _lock_for_review(assessment: Assessment, by, expected_version: int | None) -
     if locked.status != Assessment.Status.SUBMITTED or (
         expected_version is not None and locked.version != expected_version
     ):
-        reviewer = locked.reviewed_by
         raise ValidationError(
             _("Penilaian ini sudah diproses (%(status)s) oleh %(who)s; muat ulang antrean."),
             code="already_reviewed",
             params={
                 "status": locked.get_status_display().lower(),
-                "who": (reviewer.get_full_name() or reviewer.get_username())
-                if reviewer
-                else _("pengguna lain"),
+                "who": person_name(locked.reviewed_by),
             },
         )
     return locked
