@@ -109,3 +109,24 @@ FIGURES_FORM = {
     "not_using_ingin_anak_tunda": "5",
     "not_using_tidak_ingin_anak_lagi": "4",
 }
+
+
+# The profile form as a browser posts it.
+PROFILE_FORM = {
+    "pokja_exists": "on",
+    "pokja_sk_nomor": "12/SK-KKB/2020",
+    "pokja_sk_tanggal": "2020-02-03",
+    "pokja_members": "11",
+    "pokja_members_trained": "4",
+    "funding_sources": ["dana_desa", "apbd"],
+    "poktan_present": ["bkb", "bkr"],
+    "has_sekretariat": "on",
+    "has_pendamping": "on",
+    "pendamping_nama": "PKB Kecamatan Takisung",
+    "data_sources": ["pk"],
+    "mechanism_rapat_perencanaan": "tahunan",
+    "mechanism_rakor_opd": "tidak",
+    "mechanism_sosialisasi": "bulanan",
+    "mechanism_monev": "triwulanan",
+    "mechanism_laporan": "bulanan",
+}

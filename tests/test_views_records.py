@@ -43,6 +43,7 @@ from classification.services import (
 )
 from tests.base import KAMPUNG_A, KAMPUNG_B, PeopleTestCase
 from tests.records import FIGURES_FORM as FIGURES
+from tests.records import PROFILE_FORM as PROFILE
 
 A = f"/kampung/{KAMPUNG_A}/"
 B = f"/kampung/{KAMPUNG_B}/"
@@ -105,24 +106,6 @@ IDENTITY = {
     "cakupan_wilayah": "Seluruh desa",
     "latitude": "-3,80512",
     "longitude": "114,62231",
-}
-PROFILE = {
-    "pokja_exists": "on",
-    "pokja_sk_nomor": "12/SK-KKB/2020",
-    "pokja_sk_tanggal": "2020-02-03",
-    "pokja_members": "11",
-    "pokja_members_trained": "4",
-    "funding_sources": ["dana_desa", "apbd"],
-    "poktan_present": ["bkb", "bkr"],
-    "has_sekretariat": "on",
-    "has_pendamping": "on",
-    "pendamping_nama": "PKB Kecamatan Takisung",
-    "data_sources": ["pk"],
-    "mechanism_rapat_perencanaan": "tahunan",
-    "mechanism_rakor_opd": "tidak",
-    "mechanism_sosialisasi": "bulanan",
-    "mechanism_monev": "triwulanan",
-    "mechanism_laporan": "bulanan",
 }
 
 
