@@ -32,7 +32,8 @@ Figure = dict  # {"data": [trace, ...], "layout": {...}}
 
 
 def _figure(traces: list[dict], **layout) -> Figure:
-    # No template: plotly.js's plain defaults, without the Python theme's KB of JSON per chart.
+    # No theme template: plotly.js's plain defaults, without the Python theme's KB of JSON per
+    # chart (the map passes a template of its own, holding only its shared trace defaults).
     defaults = {
         "font": FONT,
         "margin": {"l": 48, "r": 16, "t": 24, "b": 48},
@@ -209,6 +210,17 @@ def _rings(geometry: dict) -> Iterable[list[list[float]]]:
             yield polygon[0]
 
 
+# Shared by every desa trace of the map, given once as the layout template's scatter defaults
+# instead of repeated on 135 traces.
+MAP_TRACE_DEFAULTS = {
+    "mode": "lines",
+    "fill": "toself",
+    "line": {"color": "#ffffff", "width": 0.6},
+    "hoveron": "fills",
+    "hoverinfo": "text+name",
+}
+
+
 def level_map(features: list[dict], levels: list[ClassificationLevel]) -> Figure:
     """Desa polygons filled with their official level's colour, drawn as plain scatter traces.
 
@@ -229,28 +241,25 @@ def level_map(features: list[dict], levels: list[ClassificationLevel]) -> Figure
                 lats.append(None)
             lons.extend(point[0] for point in ring)
             lats.extend(point[1] for point in ring)
+        # Only what differs between desa; the rest comes from MAP_TRACE_DEFAULTS. No "type":
+        # scatter is plotly's default trace type.
         traces.append(
             {
-                "type": "scatter",
                 "x": lons,
                 "y": lats,
-                "mode": "lines",
-                "fill": "toself",
                 "fillcolor": level.colour if level else UNASSIGNED_COLOUR,
-                "line": {"color": "#ffffff", "width": 0.6},
                 "name": level.label if level else _("Belum ditetapkan"),
                 "legendgroup": group,
                 "legendrank": level.rank if level else 99,
                 "showlegend": group not in legend_shown,
-                "hoveron": "fills",
                 "text": f"{feature['desa_nama']} ({feature['kecamatan__nama']})",
-                "hoverinfo": "text+name",
             }
         )
         legend_shown.add(group)
     hidden_axis = {"visible": False, "showgrid": False, "zeroline": False}
     return _figure(
         traces,
+        template={"data": {"scatter": [MAP_TRACE_DEFAULTS]}},
         height=520,
         xaxis=hidden_axis,
         yaxis={**hidden_axis, "scaleanchor": "x", "scaleratio": 1},

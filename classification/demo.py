@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import shapely
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from shapely.geometry import mapping, shape
 
 from . import selectors
 from .levels import CONTRACEPTIVE_METHODS, POKTAN, Level, group_indices, score_indicators
@@ -56,14 +58,44 @@ DEMO_POKJA_KAMPUNG = "63.01.01.2002"  # Tabanio, Takisung: berkembang in the dem
 BASELINE_NOTE = "Data demo ilustratif: hanya total kabupaten per 31 Juli 2025 yang dipublikasikan."
 
 
+# The polygons are only ever drawn on the dashboard map, where Tanah Laut (~0.9° by 0.7°) fills
+# ~500-900 px, so one pixel is ~0.001-0.002°. Points within 0.0005° (≈ 55 m, under half a pixel)
+# of the simplified outline, and digits finer than ~11 m, cannot show; left in, they made up more
+# than half of the dashboard's HTML.
+DISPLAY_TOLERANCE = 0.0005
+DISPLAY_GRID = 0.0001
+
+
+def simplify_for_display(geometry: dict) -> dict:
+    """A GeoJSON (Multi)Polygon with fewer points and 4-decimal coordinates, still valid.
+
+    Each desa is simplified on its own, so neighbours may no longer share every vertex: at a
+    sub-pixel tolerance the hairline gaps this can leave are invisible, and the source does not
+    form a clean coverage anyway (neighbouring desa already miss each other's vertices), which
+    shapely's topology-aware ``coverage_simplify`` needs to do its job.
+    """
+    source = shape(geometry)
+    # preserve_topology keeps rings from crossing or collapsing; set_precision snaps to the grid
+    # and repairs whatever snapping would break, where plain rounding could leave a bow-tie.
+    simplified = shapely.set_precision(
+        shapely.simplify(source, DISPLAY_TOLERANCE, preserve_topology=True), DISPLAY_GRID
+    )
+    if simplified.is_empty or simplified.geom_type not in {"Polygon", "MultiPolygon"}:
+        return geometry  # a desa smaller than the grid: keep it as drawn rather than lose it
+    return mapping(simplified)
+
+
 def load_boundaries(path: Path = FIXTURES / "tanah_laut_desa.geojson") -> int:
-    """Attach each desa's polygon and centroid to its kampung (joined on code, never on name)."""
+    """Attach each desa's polygon (simplified for display) and centroid to its kampung.
+
+    Joined on code, never on name.
+    """
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
     by_code = {feature["properties"]["kode"]: feature for feature in features}
     kampung = list(Kampung.objects.filter(desa_kode__in=by_code))
     for item in kampung:
         feature = by_code[item.desa_kode]
-        item.boundary = feature["geometry"]
+        item.boundary = simplify_for_display(feature["geometry"])
         item.latitude = round(Decimal(str(feature["properties"]["lat"])), 5)
         item.longitude = round(Decimal(str(feature["properties"]["lng"])), 5)
     Kampung.objects.bulk_update(kampung, ["boundary", "latitude", "longitude"], batch_size=500)

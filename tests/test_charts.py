@@ -136,9 +136,13 @@ class LevelMapTests(ChartTestCase):
     def test_one_filled_trace_per_kampung(self):
         self.assertEqual(len(self.features), 135)
         self.assertEqual(len(self.fig["data"]), 135)
+        # What every trace shares is stated once, as the template's scatter defaults.
+        (defaults,) = self.fig["layout"]["template"]["data"]["scatter"]
+        self.assertEqual(defaults["fill"], "toself")
+        self.assertEqual(defaults["hoveron"], "fills")
         for trace in self.fig["data"]:
-            self.assertEqual(trace["type"], "scatter")
-            self.assertEqual(trace["fill"], "toself")
+            self.assertEqual(trace.get("type", "scatter"), "scatter")
+            self.assertNotIn("fill", trace)
 
     def test_fill_colour_is_the_kampung_level_colour(self):
         for feature, trace in zip(self.features, self.fig["data"], strict=True):

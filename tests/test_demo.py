@@ -2,13 +2,16 @@
 
 import datetime
 import io
+import json
 from collections import Counter
 
+import shapely
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
+from shapely.geometry import shape
 
-from classification import permissions
+from classification import demo, permissions
 from classification.models import (
     Kabupaten,
     Kampung,
@@ -20,6 +23,7 @@ from classification.models import (
 
 DEMO_USERS = ["bkkbn.demo", "dp3a.demo", "pokja.demo"]
 TABANIO = "63.01.01.2002"
+BOUNDARIES = demo.FIXTURES / "tanah_laut_desa.geojson"
 
 
 def load_demo(*args) -> str:
@@ -158,6 +162,35 @@ class LoadDemoTests(TestCase):
         # Tanah Laut lies south of the equator, east of 114°E.
         self.assertTrue(-4.5 < bati_bati.latitude < -3.5)
         self.assertTrue(114 < bati_bati.longitude < 116)
+
+    def test_boundaries_keep_their_shape_with_far_fewer_points(self):
+        """Simplified for the map, each desa still covers the same ground as in the source."""
+        source = {
+            feature["properties"]["kode"]: shape(feature["geometry"])
+            for feature in json.loads(BOUNDARIES.read_text(encoding="utf-8"))["features"]
+        }
+        shown = {
+            kode: shape(geometry)
+            for kode, geometry in Kampung.objects.in_kabupaten("63.01").values_list(
+                "desa_kode", "boundary"
+            )
+        }
+        self.assertEqual(shown.keys(), source.keys())
+        for kode, geometry in shown.items():
+            with self.subTest(kode=kode):
+                self.assertIn(geometry.geom_type, {"Polygon", "MultiPolygon"})
+                self.assertFalse(geometry.is_empty)
+                self.assertTrue(geometry.is_valid, shapely.is_valid_reason(geometry))
+                self.assertAlmostEqual(geometry.area / source[kode].area, 1, delta=0.05)
+                # Drawn where it was: no outline moved by a pixel of the 520 px high map, which
+                # the district's 0.67° of latitude fill (~0.0013° a pixel).
+                self.assertLess(geometry.hausdorff_distance(source[kode]), 0.0013)
+                coordinates = shapely.get_coordinates(geometry).ravel()
+                self.assertTrue((coordinates.round(4) == coordinates).all())
+        source_points = shapely.get_num_coordinates(list(source.values())).sum()
+        shown_points = shapely.get_num_coordinates(list(shown.values())).sum()
+        self.assertEqual(source_points, 14_535)
+        self.assertLess(shown_points, source_points / 2)
 
     def test_only_tanah_laut_is_flagged_illustrative(self):
         self.assertEqual(

@@ -16,6 +16,7 @@ from tests.base import KAMPUNG_A, KOTABARU, TANAH_LAUT, PeopleTestCase, make_use
 # programmes by level, recent changes. Pinned: it must not grow with the number of kampung.
 DASHBOARD_QUERIES = 14
 CHART_IDS = ("chart-distribusi", "chart-kecamatan", "chart-target", "chart-peta")
+MAX_DASHBOARD_BYTES = 150_000
 
 
 def card(response, testid: str) -> int:
@@ -128,6 +129,18 @@ class DashboardContentTests(PeopleTestCase):
             self.assertEqual(card(district, testid), card(home, testid), testid)
         for chart_id in CHART_IDS:
             self.assertContains(district, f'<div id="{chart_id}"', count=1)
+
+    def test_dashboard_with_its_map_of_135_desa_is_at_most_150_kb(self):
+        """What a phone on a slow line downloads before any chart shows, beside plotly.js (cached).
+
+        The desa polygons are most of it: kept to what the map can show, not the survey's detail.
+        """
+        self.client.force_login(self.staf)
+        for url in ("/", f"/kabupaten/{TANAH_LAUT}/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, '"text":"Tabanio (Takisung)"')  # the map is there
+                self.assertLessEqual(len(response.content), MAX_DASHBOARD_BYTES)
 
 
 class DashboardAccessTests(PeopleTestCase):

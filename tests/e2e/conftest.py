@@ -40,7 +40,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DESKTOP = {"width": 1280, "height": 900}
-# The dashboard is ~0.7 MB of HTML plus 4.8 MB of plotly.js, rendered on a shared CI machine:
+# The dashboard is ~130 KB of HTML plus 4.8 MB of plotly.js, rendered on a shared CI machine:
 # Playwright's 5 s default for expect() is too tight under load. Still a ceiling, not a sleep.
 TIMEOUT_MS = 20_000
 expect.set_options(timeout=TIMEOUT_MS)

@@ -75,6 +75,13 @@ def test_dp3a_sees_tanah_laut_dashboard(page: Page, live_server, browser_log, ar
     for div_id in CHARTS:
         expect_chart_drawn(page, div_id)
     expect(page.locator("#chart-peta .scatterlayer .trace")).to_have_count(135)
+    # Each desa filled and named on hover, from the style the figure's template gives them all.
+    expect(page.locator("#chart-peta .scatterlayer .trace path.js-fill")).to_have_count(135)
+    hover = page.evaluate(
+        "[...new Set(document.getElementById('chart-peta')._fullData"
+        ".map((t) => `${t.fill} ${t.hoveron} ${t.hoverinfo}`))]"
+    )
+    assert hover == ["toself fills text+name"], hover
     expect(page.locator("#chart-kecamatan .barlayer .trace")).to_have_count(4)
     expect(page.locator("#chart-distribusi .barlayer .trace")).to_have_count(1)
 
