@@ -293,8 +293,12 @@ class LevelChange(models.Model):
             ),
         ]
         indexes = [
-            # "Level at date D" and year-end snapshots: latest change per kampung up to D.
-            models.Index(fields=["kampung", "effective_date"], name="levelchange_kampung_date_idx"),
+            # "Level at date D": the latest change per kampung up to D, read straight off the
+            # index in the model's ordering, with no sort per kampung.
+            models.Index(
+                fields=["kampung", "-effective_date", "-created_at", "-id"],
+                name="levelchange_kampung_latest_idx",
+            ),
         ]
 
     def __str__(self) -> str:

