@@ -53,8 +53,10 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
         ("national", "/nasional/", "admin"),
         ("kampung_kecamatan", "/kampung/?kecamatan=63.01.01", "staf"),
         ("kampung_level_national", "/kampung/?official_level=mandiri", "admin"),
+        # The peers: the Django admin changelist of the same rows, 50 a page as ours.
+        ("admin_kecamatan", "/admin/classification/kampung/?kecamatan=63.01.01", "admin"),
         (
-            "admin_changelist",
+            "admin_level_national",
             "/admin/classification/kampung/?official_level__code__exact=mandiri",
             "admin",
         ),
@@ -215,7 +217,9 @@ def visit_bytes(base: str, path: str, session: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=30, help="Seconds per page.")
-    parser.add_argument("--connections", type=int, default=4)
+    # As many connections as gunicorn workers: each request is served as soon as it arrives, so
+    # the latency is the page's own cost, not time spent queueing (the 50-client soak is that).
+    parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--soak", type=int, default=60, help="Seconds at 50 clients (0: skip).")
     parser.add_argument("--district-db", default=os.environ.get("BENCH_DISTRICT_URL"))
     args = parser.parse_args()
@@ -279,10 +283,11 @@ def main() -> None:
     pages_ = result["pages"]
     result["ratios"] = {
         "kampung_kecamatan/admin": round(
-            pages_["kampung_kecamatan"]["p50_ms"] / pages_["admin_changelist"]["p50_ms"], 2
+            pages_["kampung_kecamatan"]["p50_ms"] / pages_["admin_kecamatan"]["p50_ms"], 2
         ),
         "kampung_level_national/admin": round(
-            pages_["kampung_level_national"]["p50_ms"] / pages_["admin_changelist"]["p50_ms"], 2
+            pages_["kampung_level_national"]["p50_ms"] / pages_["admin_level_national"]["p50_ms"],
+            2,
         ),
     }
     if "district_db_dashboard" in result:

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,25 @@ def level_badge(level) -> str:
     )
 
 
+class DateColumn(tables.Column):
+    """A date in ``format`` (Indonesian month names), as django-tables2's DateColumn shows it.
+
+    That column renders every cell through a template; formatting in Python is the same text
+    at a fraction of the cost, which a page of 50 rows feels.
+    """
+
+    # Every cell goes through render (as in django-tables2's template columns), so a table's
+    # value_<name> method still sees a missing date.
+    empty_values = ()
+
+    def __init__(self, *args, format: str, **kwargs):
+        self.format = format
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, bound_column):
+        return date_format(value, self.format) if value else bound_column.default
+
+
 class KampungTable(tables.Table):
     desa_kode = tables.Column(verbose_name=_("Kode"), linkify=True)
     desa_nama = tables.Column(verbose_name=_("Desa/kelurahan"), linkify=True)
@@ -34,7 +54,7 @@ class KampungTable(tables.Table):
         # and shows the "Belum ditetapkan" badge instead of the table-wide "—".
         empty_values=(),
     )
-    official_level_since = tables.DateColumn(verbose_name=_("Sejak"), format="j M Y", default="—")
+    official_level_since = DateColumn(verbose_name=_("Sejak"), format="j M Y", default="—")
     # Advice from the scoring rule on the kampung's own records, never the official level.
     estimated_level = tables.Column(
         verbose_name=_("Level estimasi"),
@@ -281,13 +301,13 @@ class CompletenessTable(tables.Table):
     )
     desa_nama = tables.Column(verbose_name=_("Desa/kelurahan"), accessor="kampung__desa_nama")
     kecamatan = tables.Column(verbose_name=_("Kecamatan"), accessor="kampung__kecamatan__nama")
-    last_profile = tables.DateColumn(verbose_name=_("Profil terakhir"), format="j M Y")
+    last_profile = DateColumn(verbose_name=_("Profil terakhir"), format="j M Y")
     profile_ok = tables.Column(verbose_name=_("Profil tahun ini"))
-    last_figures = tables.DateColumn(verbose_name=_("Angka terakhir (periode)"), format="M Y")
+    last_figures = DateColumn(verbose_name=_("Angka terakhir (periode)"), format="M Y")
     figures_ok = tables.Column(verbose_name=_("Angka periode ini"))
-    last_activity = tables.DateColumn(verbose_name=_("Kegiatan terakhir"), format="j M Y")
+    last_activity = DateColumn(verbose_name=_("Kegiatan terakhir"), format="j M Y")
     activity_ok = tables.Column(verbose_name=_("Kegiatan bulan ini"))
-    last_update = tables.DateColumn(verbose_name=_("Pembaruan terakhir"), format="j M Y")
+    last_update = DateColumn(verbose_name=_("Pembaruan terakhir"), format="j M Y")
     missing_count = tables.Column(verbose_name=_("Belum lapor"))
 
     class Meta:

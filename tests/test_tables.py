@@ -1,11 +1,12 @@
-"""KampungTable: Indonesian headers, links to the kampung page, plain-text export values."""
+"""Tables: Indonesian headers, links to the kampung page, plain-text export values, dates."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.test import TestCase
 
 from classification.models import Kampung
-from classification.tables import KampungTable
+from classification.tables import CompletenessTable, KampungTable
 
 KAMPUNG_A = "63.01.01.2002"  # Tabanio, berkembang in the demo baseline
 KAMPUNG_KOTABARU = "63.02.01.2001"  # no level loaded
@@ -19,6 +20,9 @@ HEADERS = {
     "official_level": "Level resmi",
     "official_level_since": "Sejak",
 }
+
+
+DATE_FIELDS = ["last_profile", "last_figures", "last_activity", "last_update"]
 
 
 def table_of(*codes: str) -> KampungTable:
@@ -117,3 +121,36 @@ class KampungTableTests(TestCase):
         rank = {"Dasar": 1, "Berkembang": 2, "Mandiri": 3, "Paripurna": 4}
         self.assertEqual(labels, sorted(labels, key=rank.get))
         self.assertEqual((labels[0], labels[-1]), ("Dasar", "Paripurna"))
+
+
+class CompletenessDateTests(TestCase):
+    """Dates on /kelengkapan/ read as Indonesian dates on screen; a missing one is a dash."""
+
+    def row(self, **dates):
+        record = SimpleNamespace(
+            kampung=Kampung.objects.select_related("kecamatan").get(desa_kode=KAMPUNG_A),
+            profile_ok=False,
+            figures_ok=False,
+            activity_ok=False,
+            missing_count=3,
+            **{field: dates.get(field) for field in DATE_FIELDS},
+        )
+        return CompletenessTable([record]).rows[0]
+
+    def test_dates_use_indonesian_month_names(self):
+        row = self.row(
+            last_profile=datetime.date(2025, 8, 17),
+            last_figures=datetime.date(2025, 10, 1),
+            last_activity=datetime.date(2025, 12, 5),
+            last_update=datetime.date(2025, 5, 2),
+        )
+        self.assertEqual(
+            [row.get_cell(field) for field in DATE_FIELDS],
+            ["17 Agu 2025", "Okt 2025", "5 Des 2025", "2 Mei 2025"],
+        )
+
+    def test_a_missing_date_is_a_dash_on_screen_and_empty_in_downloads(self):
+        row = self.row(last_profile=datetime.date(2025, 8, 17))
+        self.assertEqual([row.get_cell(field) for field in DATE_FIELDS[1:]], ["—", "—", "—"])
+        self.assertEqual([row.get_cell_value(field) for field in DATE_FIELDS[1:]], ["", "", ""])
+        self.assertEqual(row.get_cell_value("last_profile"), datetime.date(2025, 8, 17))
