@@ -1,10 +1,25 @@
-"""Build a PostgreSQL database with every Kampung KB of Indonesia and a synthetic level history.
+"""Build a PostgreSQL database with every Kampung KB of Indonesia and synthetic records.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kkb_bench python -m bench.build [--only 63.01]
 
-Fixed seed: the same database every time. Regions come from ``load_region --all`` (bulk upsert);
-the history (2019-2025, about 3.6 changes per kampung) is written with COPY, then each kampung's
-denormalised official level is set from its last change in one UPDATE.
+Fixed seed (``SEED``), drawn per kampung from its code: the same rows every time, and the same
+rows for a kampung whichever regions are built. Steps, each timed in the printed summary:
+
+- regions: ``load_region --all`` (bulk upsert), or only the codes given;
+- history: a 2019 baseline and about 2.8 changes per kampung to the end of 2025, ending mostly
+  dasar (``FINAL_WEIGHTS``), written with COPY; then each kampung's denormalised official level
+  is set from its last change in one UPDATE;
+- boundaries: Tanah Laut's (63.01) real desa polygons, as the demo loads them
+  (``demo.load_boundaries``), so the district dashboard draws its map; none without 63.01;
+- records: for about one kampung in ten, one profile version, three months of figures
+  (October-December 2025) and a year of activities with their agencies (which the rule's P3
+  counts), from the demo's generators (``demo.draw_records``; rows marked ``is_demo``).
+  Bulk-created, ``created_at`` pinned to ``SAVED_AT``;
+- estimates: those kampung's stored estimated level and indices, from ``levels.assess`` on the
+  records just drawn, as ``services.kampung_refresh_estimate`` would compute them; bulk-updated.
+
+No thematic programme tags, assessments or Pokja accounts. ``--keep`` reuses the database as it
+is: run it on an empty one, since the history and records are added again.
 """
 
 from __future__ import annotations
@@ -18,6 +33,14 @@ import time
 SEED = 20251122
 LEVELS = ["dasar", "berkembang", "mandiri", "paripurna"]
 FIRST_YEAR, LAST_YEAR = 2019, 2025
+# Where the kampung stand at the end of 2025 (dasar, berkembang, mandiri, paripurna): mostly
+# dasar, as in the districts that publish their counts (Tanah Laut: 93/25/3/14 of 135).
+FINAL_WEIGHTS = [60, 22, 6, 12]
+# When the history ends and the records were saved (their created_at).
+SAVED_AT = datetime.datetime(2025, 12, 31, tzinfo=datetime.UTC)
+RECORDS_SHARE = 10  # one kampung in RECORDS_SHARE gets records
+RECORDS_DAY = datetime.date(2025, 12, 15)  # the demo generators' "today": figures Oct-Dec 2025
+BATCH = 2000
 
 
 def _setup_django():
@@ -39,44 +62,144 @@ def recreate_database(url: str) -> None:
 
 
 def history_for(rng: random.Random, kampung_id: int):
-    """A plausible path: a baseline in 2019, then mostly upward steps, the odd step down."""
-    rank = rng.choices([0, 1, 2], weights=[70, 25, 5])[0]
-    day = datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(days=rng.randrange(180))
-    rows = [(kampung_id, None, LEVELS[rank], day, "baseline")]
-    for _ in range(rng.choices([0, 1, 2, 3, 4, 5], weights=[5, 10, 20, 30, 20, 15])[0]):
-        day = day + datetime.timedelta(days=rng.randrange(60, 420))
-        if day.year > LAST_YEAR:
-            break
-        step = 1 if rng.random() < 0.8 else -1
-        new = min(3, max(0, rank + step))
-        if new == rank:
-            new = rank - 1 if rank == 3 else rank + 1
-        rows.append((kampung_id, LEVELS[rank], LEVELS[new], day, "verification"))
-        rank = new
+    """A plausible path from a 2019 baseline to where the kampung stands at the end of 2025.
+
+    The final level follows ``FINAL_WEIGHTS``; the path climbs to it one level at a time, with
+    the odd detour (promoted, then back at the next verification, or the other way round).
+    Change dates are spread over the whole period, so about one kampung in six changed after
+    the target baseline of 31 July 2025 and the "level on a date" lookups have work to do.
+    """
+    final = rng.choices(range(len(LEVELS)), weights=FINAL_WEIGHTS)[0]
+    rank = min(final, rng.choices([0, 1], weights=[85, 15])[0])
+    moves = [1] * (final - rank)
+    for _ in range(rng.choices([0, 1, 2, 3], weights=[35, 35, 20, 10])[0]):
+        at = rng.randrange(len(moves) + 1)
+        level_there = rank + sum(moves[:at])
+        if level_there == len(LEVELS) - 1:
+            step = -1
+        elif level_there == 0:
+            step = 1
+        else:
+            step = rng.choice([1, -1])
+        moves[at:at] = [step, -step]
+    baseline = datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(days=rng.randrange(180))
+    span = (datetime.date(LAST_YEAR, 12, 31) - baseline).days
+    offsets = sorted(rng.sample(range(30, span + 1), len(moves)))
+    rows = [(kampung_id, None, LEVELS[rank], baseline, "baseline")]
+    for move, offset in zip(moves, offsets, strict=True):
+        day = baseline + datetime.timedelta(days=offset)
+        rows.append((kampung_id, LEVELS[rank], LEVELS[rank + move], day, "verification"))
+        rank += move
     return rows
+
+
+def write_records(kampung_codes: list[tuple[int, str]]) -> list:
+    """Records for a seeded tenth of the kampung, bulk-created; returns them (``demo.Records``).
+
+    The demo's generators (``demo.draw_records``), drawn once for the level the kampung holds:
+    unlike the demo, no redraws until the rule agrees, so some estimates land above or below
+    the official level, as real records do. Chosen and drawn per kampung from its code.
+    """
+    from classification import demo
+    from classification.levels import Level
+    from classification.models import Activity, Agency, Kampung, KampungFigures, KampungProfile
+
+    rngs = {}
+    for _kampung_id, code in kampung_codes:
+        rng = random.Random(f"{SEED}:records:{code}")
+        if rng.random() < 1 / RECORDS_SHARE:
+            rngs[code] = rng
+    agencies = {agency.name: agency for agency in Agency.objects.all()}
+    kampung = (
+        Kampung.objects.filter(desa_kode__in=rngs)
+        .select_related("kecamatan")
+        .only("desa_kode", "desa_nama", "jenis", "official_level", "kecamatan__nama")
+        .order_by("desa_kode")
+    )
+    drawn = [
+        demo.draw_records(
+            item,
+            rng=rngs[item.desa_kode],
+            target=Level(item.official_level_id or Level.DASAR.value),
+            agencies=agencies,
+            programs={},
+            today=RECORDS_DAY,
+            max_draws=1,
+        )
+        for item in kampung
+    ]
+    KampungProfile.objects.bulk_create([r.profile for r in drawn], batch_size=BATCH)
+    KampungFigures.objects.bulk_create([f for r in drawn for f in r.figures], batch_size=BATCH)
+    activities = [pair for r in drawn for pair in r.activities]
+    Activity.objects.bulk_create([activity for activity, _ in activities], batch_size=BATCH)
+    through = Activity.agencies.through
+    through.objects.bulk_create(
+        [
+            through(activity_id=activity.pk, agency_id=agency.pk)
+            for activity, partners in activities
+            for agency in partners
+        ],
+        batch_size=BATCH,
+    )
+    # created_at is auto_now_add: pin it to the build's fixed date, as the history's.
+    for model in (KampungProfile, KampungFigures, Activity):
+        model.objects.update(created_at=SAVED_AT)
+    return drawn
+
+
+def store_estimates(drawn: list) -> int:
+    """Each kampung's estimated level and indices, as ``kampung_refresh_estimate`` stores them.
+
+    The same ``levels.assess`` on the same inputs (latest profile, latest month's figures,
+    distinct cross-sector agencies of the activities), from the records in memory, bulk-updated.
+    """
+    from classification import demo
+    from classification.levels import assess
+    from classification.models import Kampung
+    from classification.selectors import inputs_from_records
+
+    for r in drawn:
+        inputs = inputs_from_records(
+            r.profile, r.figures[-1], demo.cross_sector_count(r.activities)
+        )
+        assessment = assess(inputs)
+        r.kampung.estimated_level_id = assessment.level.value
+        r.kampung.estimated_input = assessment.indices.input
+        r.kampung.estimated_proses = assessment.indices.proses
+        r.kampung.estimated_output = assessment.indices.output
+    Kampung.objects.bulk_update(
+        [r.kampung for r in drawn],
+        ["estimated_level", "estimated_input", "estimated_proses", "estimated_output"],
+        batch_size=BATCH,
+    )
+    return len(drawn)
 
 
 def build(*, only: list[str]) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    timings = {}
+    from classification import demo
+
+    counts, timings = {}, {}
     start = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal start
+        timings[f"{step}_s"] = round(time.perf_counter() - start, 1)
+        start = time.perf_counter()
+
     call_command("migrate", verbosity=0)
-    timings["migrate_s"] = round(time.perf_counter() - start, 1)
-    start = time.perf_counter()
+    lap("migrate")
     if only:
         call_command("load_region", *only, verbosity=0)
     else:
         call_command("load_region", all=True, verbosity=0)
-    timings["load_region_s"] = round(time.perf_counter() - start, 1)
+    lap("load_region")
 
-    start = time.perf_counter()
-    rng = random.Random(SEED)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM classification_kampung ORDER BY desa_kode")
-        ids = [row[0] for row in cursor.fetchall()]
-    now = datetime.datetime(2025, 12, 31, tzinfo=datetime.UTC)
+        cursor.execute("SELECT id, desa_kode FROM classification_kampung ORDER BY desa_kode")
+        kampung_codes = cursor.fetchall()
     count = 0
     raw = connection.connection  # psycopg 3 connection
     with raw.cursor() as cur:
@@ -84,9 +207,11 @@ def build(*, only: list[str]) -> dict:
             "COPY classification_levelchange (kampung_id, level_from_id, level_to_id,"
             " effective_date, source, note, created_at) FROM STDIN"
         ) as copy:
-            for kampung_id in ids:
-                for row in history_for(rng, kampung_id):
-                    copy.write_row((*row, "", now))
+            for kampung_id, code in kampung_codes:
+                # Seeded per kampung: Tanah Laut gets the same history in the national and
+                # the district-only database, so the two dashboards compare like with like.
+                for row in history_for(random.Random(f"{SEED}:{code}"), kampung_id):
+                    copy.write_row((*row, "", SAVED_AT))
                     count += 1
         cur.execute(
             """
@@ -98,10 +223,26 @@ def build(*, only: list[str]) -> dict:
             WHERE last.kampung_id = k.id
             """
         )
-        cur.execute("ANALYZE")
     raw.commit()
-    timings["history_s"] = round(time.perf_counter() - start, 1)
-    return {"kampung": len(ids), "level_changes": count, **timings}
+    counts.update(kampung=len(kampung_codes), level_changes=count)
+    lap("history")
+
+    # Matches on desa code: a no-op unless Tanah Laut's kampung were loaded.
+    counts["boundaries"] = demo.load_boundaries()
+    lap("boundaries")
+    drawn = write_records(kampung_codes)
+    counts.update(
+        profiles=len(drawn),
+        figures=sum(len(r.figures) for r in drawn),
+        activities=sum(len(r.activities) for r in drawn),
+    )
+    lap("records")
+    counts["estimates"] = store_estimates(drawn)
+    lap("estimates")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    lap("analyze")
+    return {**counts, **timings}
 
 
 def ensure_users() -> dict[str, str]:

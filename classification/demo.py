@@ -335,7 +335,7 @@ _ACTIVITIES = (
 
 
 @dataclass
-class _Records:
+class Records:
     kampung: Kampung
     profile: KampungProfile
     figures: list[KampungFigures]
@@ -585,7 +585,7 @@ def _tags(
     return tags
 
 
-def _cross_sector(activities: list[tuple[Activity, list[Agency]]]) -> int:
+def cross_sector_count(activities: list[tuple[Activity, list[Agency]]]) -> int:
     """P3 as selectors.cross_sector_agency_count will count it once the rows are saved."""
     return len(
         {
@@ -622,18 +622,42 @@ def _records_for(
     agencies: dict[str, Agency],
     programs: dict[str, ThematicProgram],
     today: datetime.date,
-) -> _Records:
+) -> Records:
     """Draw one kampung's records, deterministically from its code.
 
     Records are redrawn until the scoring rule meets the intended groups; the level itself is
     left to the rule (``kampung_refresh_estimate`` after saving).
     """
-    rng = random.Random(f"{RECORDS_SEED}:{kampung.desa_kode}")
+    return draw_records(
+        kampung,
+        rng=random.Random(f"{RECORDS_SEED}:{kampung.desa_kode}"),
+        target=target,
+        agencies=agencies,
+        programs=programs,
+        today=today,
+    )
+
+
+def draw_records(
+    kampung: Kampung,
+    *,
+    rng: random.Random,
+    target: Level,
+    agencies: dict[str, Agency],
+    programs: dict[str, ThematicProgram],
+    today: datetime.date,
+    max_draws: int = _MAX_DRAWS,
+) -> Records:
+    """Unsaved records for ``kampung`` whose groups met are a shape the ``target`` level has.
+
+    Redrawn up to ``max_draws`` times until the scoring rule meets those groups; with one draw
+    the estimate may land above or below ``target``, as real records do (the benchmark's data).
+    """
     official = Level(kampung.official_level_id or Level.DASAR.value)
     shape = _pick(rng, _GROUP_SHAPES[target])
     input_strong, proses_strong, output_strong = shape
     tags = _tags(rng, kampung, rank=official.rank, programs=programs, today=today)
-    for _attempt in range(_MAX_DRAWS):
+    for _attempt in range(max_draws):
         profile = _profile(rng, kampung, input_strong=input_strong, proses_strong=proses_strong)
         figures = _figures(
             rng, kampung, strong=output_strong, poktan=profile.poktan_present, today=today
@@ -647,11 +671,11 @@ def _records_for(
             programs=programs,
             today=today,
         )
-        inputs = selectors.inputs_from_records(profile, figures[-1], _cross_sector(activities))
+        inputs = selectors.inputs_from_records(profile, figures[-1], cross_sector_count(activities))
         indices = group_indices(score_indicators(inputs))
         if (indices.input_met, indices.proses_met, indices.output_met) == shape:
             break
-    return _Records(kampung, profile, figures, activities, list(tags.values()))
+    return Records(kampung, profile, figures, activities, list(tags.values()))
 
 
 @transaction.atomic
