@@ -71,8 +71,10 @@ def sessions_and_ids(url: str) -> dict:
         "import json, django; django.setup();"
         "from bench.build import ensure_users; from classification.models import Kampung;"
         "print(json.dumps({'sessions': ensure_users(),"
-        " 'kampung': Kampung.objects.filter(kecamatan__kabupaten_id='63.01')"
-        ".order_by('desa_kode').values_list('desa_kode', flat=True).first()}))"
+        # The kampung page measured is the first Tanah Laut kampung with records to show.
+        " 'kampung': Kampung.objects.filter(kecamatan__kabupaten_id='63.01',"
+        " profiles__isnull=False).order_by('desa_kode')"
+        ".values_list('desa_kode', flat=True).first()}))"
     )
     out = subprocess.run(
         [PYTHON, "-c", code], cwd=ROOT, env=env_for(url), check=True, capture_output=True, text=True

@@ -1,6 +1,7 @@
 """The district dashboard at ``/`` and ``/kabupaten/<kode>/``."""
 
 import datetime
+import gzip
 import re
 from unittest import mock
 
@@ -141,6 +142,17 @@ class DashboardContentTests(PeopleTestCase):
                 response = self.client.get(url)
                 self.assertContains(response, '"text":"Tabanio (Takisung)"')  # the map is there
                 self.assertLessEqual(len(response.content), MAX_DASHBOARD_BYTES)
+
+    def test_a_browser_that_accepts_gzip_gets_the_page_compressed(self):
+        self.client.force_login(self.staf)
+        plain = self.client.get("/").content
+        response = self.client.get("/", headers={"accept-encoding": "gzip, deflate, br"})
+        self.assertEqual(response["Content-Encoding"], "gzip")
+        self.assertIn("Accept-Encoding", response["Vary"])
+        self.assertLess(len(response.content), len(plain) / 3)
+        page = gzip.decompress(response.content).decode()
+        self.assertIn('"text":"Tabanio (Takisung)"', page)
+        self.assertIn("Dasar", page)
 
 
 class DashboardAccessTests(PeopleTestCase):
