@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # PostgreSQL for the second test pass; the test database is created as test_<name>.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kampungkb
+# The PostgreSQL pass also runs on Redis (cache and cached_db sessions), as several app hosts
+# would; each run takes its own key prefix so parallel runs never share sessions.
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: setup run demo test test-sqlite test-postgres browser static lint check-deploy bench clean
@@ -41,7 +44,7 @@ test-sqlite: setup static browser
 	env -u DATABASE_URL $(BIN)/pytest
 
 test-postgres: setup static browser
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) CACHE_KEY_PREFIX=kkb-test-$$$$ $(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .

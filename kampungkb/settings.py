@@ -145,6 +145,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+LOCAL_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+DB_SESSIONS = "django.contrib.sessions.backends.db"
+CACHED_DB_SESSIONS = "django.contrib.sessions.backends.cached_db"
+
+
+def cache_settings(redis_url: str | None, key_prefix: str) -> tuple[dict, str]:
+    """CACHES and SESSION_ENGINE: one app server on its own, or several sharing one Redis.
+
+    Sessions are always written to the database, so they survive a Redis restart; with Redis they
+    are read through it, and every app server sees the same ones. The cache holds framework state
+    only, never pages or numbers: a verified level change must show on the next request.
+    """
+    if not redis_url:
+        # Per-process memory: nothing in the app may rely on it being shared.
+        return {"default": {"BACKEND": LOCAL_CACHE}}, DB_SESSIONS
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, not {redis_url!r}"
+        )
+    if not key_prefix:
+        raise ImproperlyConfigured("CACHE_KEY_PREFIX must not be empty when REDIS_URL is set.")
+    cache = {
+        "BACKEND": REDIS_CACHE,
+        "LOCATION": redis_url,
+        # Several sites, or test runs, can share one Redis without reading each other's keys.
+        "KEY_PREFIX": key_prefix,
+        # A Redis that stops answering fails a request in seconds instead of hanging a worker.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    return {"default": cache}, CACHED_DB_SESSIONS
+
+
+CACHES, SESSION_ENGINE = cache_settings(
+    os.environ.get("REDIS_URL", "").strip(), os.environ.get("CACHE_KEY_PREFIX", "kampungkb").strip()
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -199,17 +236,32 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Tr
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one username from one address, that
 # pair is locked for AXES_COOLOFF_MINUTES (a shared village phone must not lock out the others).
+# Failures are counted in the database (axes' default, spelled out): every app server sees the
+# same count, with or without Redis; the cache handler on local memory would count per process.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind nginx the client's address arrives in X-Forwarded-For; it is trusted only when
-# AXES_PROXY_COUNT says how many proxies stand in front (else anyone could forge it).
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+
+
+def ipware_settings(proxies: int) -> tuple[int | None, tuple[str, ...]]:
+    """AXES_IPWARE_PROXY_COUNT and _META_PRECEDENCE_ORDER for ``proxies`` in front of gunicorn.
+
+    Behind nginx the client's address arrives in X-Forwarded-For; it is trusted only when
+    AXES_PROXY_COUNT says how many proxies stand in front (else anyone could forge it): 1 for
+    nginx alone, 2 for a load balancer then nginx. Each proxy appends the address it was called
+    from, so the header lists the client and every proxy but the last: ipware counts one less.
+    """
+    if proxies <= 0:
+        return None, ("REMOTE_ADDR",)
+    return proxies - 1, ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+
+AXES_IPWARE_PROXY_COUNT, AXES_IPWARE_META_PRECEDENCE_ORDER = ipware_settings(
+    env_int("AXES_PROXY_COUNT", 0)
 )
 
 LOGGING = {
@@ -227,6 +279,8 @@ DEFAULT_TARGET_BASELINE_DATE = os.environ.get("DEFAULT_TARGET_BASELINE_DATE", "2
 REPORTING_FIGURES_PERIOD = os.environ.get("REPORTING_FIGURES_PERIOD", "month")
 
 # Read-only JSON API at /api/v1/: the same scoping as the pages (classification/api.py).
+# No throttle classes: DRF counts them in the default cache, which is per process without
+# REDIS_URL, so a limit would multiply by the number of gunicorn workers and hosts.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
