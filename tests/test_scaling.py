@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory, SimpleTestCase, override_settings
-from django.utils import timezone
 
 from classification.models import Assessment
 from kampungkb.settings import (
@@ -39,6 +38,7 @@ from tests.test_views_verification import (
     hidden_version,
     penilaian_url,
     review_url,
+    verify_data,
 )
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -257,14 +257,7 @@ class VerifiedChangeIsNeverStaleTests(RedisTestMixin, WorkflowViewTestCase):
         self.client.force_login(self.staf)
         page = self.client.get(review_url(assessment))
         self.client.post(
-            review_url(assessment),
-            {
-                "aksi": "verifikasi",
-                "verifikasi-version": hidden_version(page, "verifikasi"),
-                "verifikasi-level": "mandiri",
-                "verifikasi-reason": "",
-                "verifikasi-effective_date": timezone.localdate().isoformat(),
-            },
+            review_url(assessment), verify_data(hidden_version(page, "verifikasi"), reason="")
         )
 
         after = watcher.get("/")

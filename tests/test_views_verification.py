@@ -57,6 +57,18 @@ def hidden_version(response, prefix: str) -> str:
     return match.group(1)
 
 
+def verify_data(version: str, level: str = "mandiri", **fields) -> dict:
+    """The review page's "verifikasi" form, effective today unless ``effective_date`` is given."""
+    data = {
+        "aksi": "verifikasi",
+        "verifikasi-version": version,
+        "verifikasi-level": level,
+        "verifikasi-effective_date": timezone.localdate().isoformat(),
+    }
+    data.update({f"verifikasi-{name}": value for name, value in fields.items()})
+    return data
+
+
 class WorkflowViewTestCase(PeopleTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -422,13 +434,7 @@ class ReviewPageTests(WorkflowViewTestCase):
         page = self.client.get(review_url(assessment))
         response = self.client.post(
             review_url(assessment),
-            {
-                "aksi": "verifikasi",
-                "verifikasi-version": hidden_version(page, "verifikasi"),
-                "verifikasi-level": "mandiri",
-                "verifikasi-reason": "",
-                "verifikasi-effective_date": timezone.localdate().isoformat(),
-            },
+            verify_data(hidden_version(page, "verifikasi"), reason=""),
             follow=True,
         )
         self.assertRedirects(response, "/verifikasi/")
@@ -445,12 +451,7 @@ class ReviewPageTests(WorkflowViewTestCase):
         self.client.force_login(self.staf)
         response = self.client.post(
             review_url(assessment),
-            {
-                "aksi": "verifikasi",
-                "verifikasi-version": str(assessment.version),
-                "verifikasi-level": "paripurna",
-                "verifikasi-effective_date": timezone.localdate().isoformat(),
-            },
+            verify_data(str(assessment.version), "paripurna"),
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Jelaskan alasan memilih level yang berbeda dari usulan.")
@@ -463,12 +464,7 @@ class ReviewPageTests(WorkflowViewTestCase):
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         response = self.client.post(
             review_url(assessment),
-            {
-                "aksi": "verifikasi",
-                "verifikasi-version": str(assessment.version),
-                "verifikasi-level": "mandiri",
-                "verifikasi-effective_date": tomorrow.isoformat(),
-            },
+            verify_data(str(assessment.version), effective_date=tomorrow.isoformat()),
         )
         self.assertContains(response, "Tanggal berlaku tidak boleh di masa depan.")
 
@@ -495,12 +491,7 @@ class ReviewPageTests(WorkflowViewTestCase):
         self.client.force_login(self.staf)
         self.client.post(
             review_url(assessment),
-            {
-                "aksi": "verifikasi",
-                "verifikasi-version": version,
-                "verifikasi-level": "mandiri",
-                "verifikasi-effective_date": timezone.localdate().isoformat(),
-            },
+            verify_data(version),
         )
         self.client.force_login(self.staf_dua)
         response = self.client.post(
