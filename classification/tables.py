@@ -12,6 +12,10 @@ from .models import Kampung, PokjaMembership
 
 __all__ = ["KampungTable", "TargetCandidateTable", "PokjaAccountTable", "CompletenessTable"]
 
+# For tables whose cells carry no attributes of their own: rendering them bare saves about a
+# quarter of a 50-row table's time (see the template).
+PLAIN_CELLS = "classification/tables/plain_cells.html"
+
 
 def level_badge(level) -> str:
     if level is None:
@@ -75,6 +79,7 @@ class KampungTable(tables.Table):
         )
         order_by = ("desa_kode",)
         attrs = {"class": "table table-kampung"}
+        template_name = PLAIN_CELLS
         empty_text = _("Tidak ada kampung yang cocok dengan filter ini.")
 
     def render_official_level(self, value):
@@ -235,6 +240,7 @@ class TargetCandidateTable(tables.Table):
         orderable = False
         attrs = {"class": "table table-compact table-candidates", "data-testid": "candidates"}
         row_attrs = {"data-testid": "candidate"}
+        template_name = PLAIN_CELLS
         empty_text = _("Belum ada kampung di bawah mandiri yang punya data estimasi.")
 
     def render_official_level(self, value):
@@ -313,6 +319,7 @@ class CompletenessTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-compact", "data-testid": "completeness"}
         row_attrs = {"data-testid": "completeness-row"}
+        template_name = PLAIN_CELLS
         order_by = ("desa_kode",)
         empty_text = _("Semua kampung sudah lapor.")
         default = "—"
