@@ -11,6 +11,7 @@ from .models import (
     Kampung,
     KampungProgram,
     Kecamatan,
+    Provinsi,
     ThematicProgram,
 )
 from .permissions import access_for
@@ -29,6 +30,13 @@ def normalise_region_code(text: str) -> str | None:
 
 class KampungFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari nama atau kode"))
+    # Only for users who read more than one provinsi (see __init__).
+    provinsi = django_filters.ModelChoiceFilter(
+        field_name="kecamatan__kabupaten__provinsi",
+        queryset=Provinsi.objects.none(),
+        label=_("Provinsi"),
+        empty_label=_("Semua provinsi"),
+    )
     kabupaten = django_filters.ModelChoiceFilter(
         field_name="kecamatan__kabupaten",
         queryset=Kabupaten.objects.none(),
@@ -69,6 +77,7 @@ class KampungFilterSet(django_filters.FilterSet):
         model = Kampung
         fields = [
             "q",
+            "provinsi",
             "kabupaten",
             "kecamatan",
             "official_level",
@@ -86,6 +95,23 @@ class KampungFilterSet(django_filters.FilterSet):
             kabupaten = kabupaten.filter(
                 Q(kode__in=access.read_kabupaten) | Q(provinsi_id__in=access.read_provinsi)
             )
+        provinsi = Provinsi.objects.order_by("kode")
+        if not access.sees_everything:
+            # A kabupaten code starts with its provinsi's ("63.01" is in "63").
+            readable = access.read_provinsi | {kode[:2] for kode in access.read_kabupaten}
+            provinsi = provinsi.filter(kode__in=readable)
+        if access.sees_everything or len(readable) > 1:
+            # Kabupaten of one provinsi at a time: the chosen one, else the chosen kabupaten's or
+            # the user's own. A national list of 514 kabupaten is no use as a drop-down (and
+            # took a quarter of the page's time to render).
+            self.filters["provinsi"].queryset = provinsi
+            chosen_provinsi = (
+                self.data.get("provinsi")
+                or (self.data.get("kabupaten") or home_kabupaten or "")[:2]
+            ).strip()
+            kabupaten = kabupaten.filter(provinsi_id=chosen_provinsi)
+        else:
+            del self.filters["provinsi"]
         self.filters["kabupaten"].queryset = kabupaten
         # Kecamatan of the chosen kabupaten, else of the user's own district: a national
         # list of 7,285 kecamatan would be useless as a drop-down.

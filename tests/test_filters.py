@@ -1,10 +1,12 @@
 """KampungFilterSet and the region-code normaliser behind its search box."""
 
+from django.contrib.auth import get_user_model
 from django.test import RequestFactory, SimpleTestCase
 
 from classification.filters import KampungFilterSet, normalise_region_code
-from classification.models import Kampung
-from tests.base import KOTABARU, TANAH_LAUT, PeopleTestCase, make_user
+from classification.models import Kabupaten, Kampung, Provinsi, RegionScope
+from classification.permissions import BKKBN_GROUP
+from tests.base import KOTABARU, PASSWORD, TANAH_LAUT, PeopleTestCase, make_user
 
 
 class NormaliseRegionCodeTests(SimpleTestCase):
@@ -119,3 +121,59 @@ class KampungFilterSetTests(PeopleTestCase):
         self.assertEqual(found.count(), 0)
         found = self.filterset(self.staf_lain, {"q": "Tabanio"}).qs
         self.assertEqual(found.count(), 0)
+
+
+class ProvinsiFilterTests(PeopleTestCase):
+    """Who reads more than one provinsi picks one first; its kabupaten fill the next list."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        kaltim = Provinsi.objects.create(kode="64", nama="Kalimantan Timur")
+        Kabupaten.objects.create(kode="64.01", nama="Kabupaten Paser", provinsi=kaltim)
+        cls.nasional = get_user_model().objects.create_superuser("nasional", password=PASSWORD)
+        cls.dua_provinsi = make_user("dua_provinsi", group=BKKBN_GROUP, provinsi_id="63")
+        RegionScope.objects.create(user=cls.dua_provinsi, kabupaten_id="64.01")
+
+    def form(self, user, data=None):
+        request = RequestFactory().get("/kampung/", data or {})
+        request.user = user
+        filterset = KampungFilterSet(
+            request.GET,
+            queryset=Kampung.objects.visible_to(user),
+            request=request,
+            home_kabupaten=TANAH_LAUT,
+        )
+        return filterset, filterset.form
+
+    def codes(self, form, field) -> list[str]:
+        return [value for value, _ in form.fields[field].choices if value]
+
+    def test_kabupaten_are_those_of_the_user_s_own_provinsi_until_another_is_chosen(self):
+        _, form = self.form(self.nasional)
+        self.assertEqual(self.codes(form, "provinsi"), ["63", "64"])
+        self.assertEqual(self.codes(form, "kabupaten"), [TANAH_LAUT, KOTABARU])
+        _, form = self.form(self.nasional, {"provinsi": "64"})
+        self.assertEqual(self.codes(form, "kabupaten"), ["64.01"])
+
+    def test_a_kabupaten_in_the_address_brings_its_provinsi_s_list(self):
+        filterset, form = self.form(self.nasional, {"kabupaten": "64.01"})
+        self.assertTrue(filterset.is_valid())
+        self.assertEqual(self.codes(form, "kabupaten"), ["64.01"])
+
+    def test_choosing_a_provinsi_lists_only_its_kampung(self):
+        filterset, _ = self.form(self.nasional, {"provinsi": "63"})
+        codes = set(filterset.qs.values_list("desa_kode", flat=True))
+        self.assertEqual(len(codes), Kampung.objects.filter(desa_kode__startswith="63.").count())
+
+    def test_provinsi_choices_are_the_readable_ones(self):
+        _, form = self.form(self.dua_provinsi)
+        self.assertEqual(self.codes(form, "provinsi"), ["63", "64"])
+        _, form = self.form(self.dua_provinsi, {"provinsi": "64"})
+        self.assertEqual(self.codes(form, "kabupaten"), ["64.01"])
+
+    def test_users_of_one_provinsi_see_no_provinsi_filter(self):
+        for user in (self.staf, self.pokja_a, self.peninjau):
+            with self.subTest(user=user.username):
+                _, form = self.form(user)
+                self.assertNotIn("provinsi", form.fields)
