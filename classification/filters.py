@@ -95,12 +95,17 @@ class KampungFilterSet(django_filters.FilterSet):
             kabupaten = kabupaten.filter(
                 Q(kode__in=access.read_kabupaten) | Q(provinsi_id__in=access.read_provinsi)
             )
+        # The provinsi the user reads; None for all of them. A kabupaten code starts with its
+        # provinsi's ("63.01" is in "63").
+        readable = (
+            None
+            if access.sees_everything
+            else access.read_provinsi | {kode[:2] for kode in access.read_kabupaten}
+        )
         provinsi = Provinsi.objects.order_by("kode")
-        if not access.sees_everything:
-            # A kabupaten code starts with its provinsi's ("63.01" is in "63").
-            readable = access.read_provinsi | {kode[:2] for kode in access.read_kabupaten}
+        if readable is not None:
             provinsi = provinsi.filter(kode__in=readable)
-        if access.sees_everything or len(readable) > 1:
+        if readable is None or len(readable) > 1:
             # Kabupaten of one provinsi at a time: the chosen one, else the chosen kabupaten's or
             # the user's own. A national list of 514 kabupaten is no use as a drop-down (and
             # took a quarter of the page's time to render).
