@@ -101,8 +101,8 @@ def write_records(kampung_codes: list[tuple[int, str]]) -> list:
     the official level, as real records do. Chosen and drawn per kampung from its code.
     """
     from classification import demo
-    from classification.levels import Level
     from classification.models import Activity, Agency, Kampung, KampungFigures, KampungProfile
+    from classification.rules.levels import Level
 
     rngs = {}
     for _kampung_id, code in kampung_codes:
@@ -154,8 +154,8 @@ def store_estimates(drawn: list) -> int:
     distinct cross-sector agencies of the activities), from the records in memory, bulk-updated.
     """
     from classification import demo
-    from classification.levels import assess
     from classification.models import Kampung
+    from classification.rules.assessment import assess
     from classification.selectors import inputs_from_records
 
     for r in drawn:

@@ -28,9 +28,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
-from .filters import KampungFilterSet, normalise_region_code
+from .filters import KampungFilterSet
 from .models import Kabupaten, Kampung, Kecamatan, LevelChange, TargetPolicy
 from .permissions import access_for
+from .rules.codes import normalise_region_code
 
 __all__ = ["DistrictSummaryView", "KampungDetailView", "KampungListView"]
 

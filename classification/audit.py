@@ -36,7 +36,6 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import levels
 from .models import (
     Activity,
     Agency,
@@ -52,7 +51,9 @@ from .models import (
     TargetPolicy,
     ThematicProgram,
 )
+from .models.kampung import IDENTITY_FIELDS
 from .permissions import access_for, can_view_audit, kampung_read_filter
+from .rules.vocabularies import DATA_SOURCES, FUNDING_SOURCES, MECHANISMS, POKTAN
 
 User = get_user_model()
 
@@ -85,14 +86,14 @@ class FieldChange:
 
 # JSON fields holding codes: the words to show for each code.
 _CODE_LISTS: dict[tuple[str, str], dict[str, str]] = {
-    ("kampungprofile", "funding_sources"): levels.FUNDING_SOURCES,
-    ("kampungprofile", "poktan_present"): levels.POKTAN,
-    ("kampungprofile", "data_sources"): levels.DATA_SOURCES,
+    ("kampungprofile", "funding_sources"): FUNDING_SOURCES,
+    ("kampungprofile", "poktan_present"): POKTAN,
+    ("kampungprofile", "data_sources"): DATA_SOURCES,
     ("activity", "target_groups"): dict(Activity.TargetGroup.choices),
 }
 # JSON fields holding {code: choice}: each key is shown as its own line.
 _CODE_MAPS: dict[tuple[str, str], tuple[dict[str, str], dict[str, str]]] = {
-    ("kampungprofile", "mechanisms"): (levels.MECHANISMS, dict(Frequency.choices)),
+    ("kampungprofile", "mechanisms"): (MECHANISMS, dict(Frequency.choices)),
 }
 
 
@@ -295,16 +296,7 @@ KINDS: tuple[Kind, ...] = (
         describe=lambda row: _kampung_name(row),
         # What people edit. Codes, names and levels change through loaders and level services
         # that write no history, so a diff on them would blame the next person who edits.
-        shown=(
-            "nama_kampung",
-            "tanggal_pencanangan",
-            "gambaran_umum",
-            "cakupan_wilayah",
-            "latitude",
-            "longitude",
-            "photo",
-            "is_active",
-        ),
+        shown=(*IDENTITY_FIELDS, "is_active"),
     ),
     Kind(
         "level",

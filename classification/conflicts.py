@@ -9,6 +9,8 @@ user's own input and the new version, so nothing typed is lost and saving again 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -63,7 +65,7 @@ class EditConflict(ValidationError):
         )
 
 
-def field_changes(before, after, fields: list[str]) -> list[FieldChange]:
+def field_changes(before, after, fields: Sequence[str]) -> list[FieldChange]:
     """Fields whose values differ between two versions of a record (historical or live).
 
     Values read as the audit trail shows them (labels, not codes); ``before`` None lists what

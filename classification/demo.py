@@ -29,7 +29,6 @@ from django.utils import timezone
 from shapely.geometry import mapping, shape
 
 from . import selectors
-from .levels import CONTRACEPTIVE_METHODS, POKTAN, Level, group_indices, score_indicators
 from .models import (
     Activity,
     Agency,
@@ -47,6 +46,9 @@ from .models import (
     ThematicProgram,
 )
 from .permissions import BKKBN_GROUP, DP3A_GROUP
+from .rules.levels import Level
+from .rules.scoring import group_indices, score_indicators
+from .rules.vocabularies import CONTRACEPTIVE_METHODS, POKTAN
 from .services import kampung_program_save, kampung_refresh_estimate, kampung_set_level
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

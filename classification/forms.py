@@ -21,15 +21,9 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, levels
+from . import audit
 from .conflicts import latest_revision
 from .models import (
-    DATA_SOURCE_CHOICES,
-    FUNDING_SOURCE_CHOICES,
-    NOT_USING_FIELDS,
-    POKTAN_CHOICES,
-    POKTAN_TARGET_FIELDS,
-    USER_FIELDS,
     Activity,
     Agency,
     ClassificationLevel,
@@ -41,15 +35,33 @@ from .models import (
     PokjaMembership,
     ThematicProgram,
 )
+from .models.kampung import IDENTITY_FIELDS
+from .models.records import DATA_SOURCE_CHOICES, FUNDING_SOURCE_CHOICES, POKTAN_CHOICES
+from .rules.figures import (
+    FAMILY_FIELDS,
+    FIGURE_COUNT_FIELDS,
+    NEGATIVE,
+    NOT_USING_FIELDS,
+    POKTAN_TARGET_FIELDS,
+    USER_FIELDS,
+    figures_rule_errors,
+)
+from .rules.vocabularies import MECHANISMS
 
 # Kampung KB was launched in 2016 (domain.md §3).
 PROGRAMME_START = datetime.date(2016, 1, 1)
+
+
 # Indonesia's extent, rounded outwards: Rote (−11°) to Weh (6°), Sabang (94°) to Merauke (141°).
 LATITUDE_RANGE = (-11, 6)
+
+
 LONGITUDE_RANGE = (94, 142)
+
+
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
-NEGATIVE = _("Angka tidak boleh negatif.")
+
 NOT_A_PHOTO = _("Foto harus berupa berkas JPG, PNG, atau WebP.")
 
 
@@ -150,15 +162,7 @@ class KampungIdentityForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
 
     class Meta:
         model = Kampung
-        fields = [
-            "nama_kampung",
-            "tanggal_pencanangan",
-            "gambaran_umum",
-            "cakupan_wilayah",
-            "latitude",
-            "longitude",
-            "photo",
-        ]
+        fields = IDENTITY_FIELDS
         widgets = {
             "tanggal_pencanangan": DateInput(),
             "gambaran_umum": forms.Textarea(attrs={"rows": 5}),
@@ -341,7 +345,7 @@ class ProfileForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
         if not self.is_bound:
             self.initial.setdefault("based_on", previous.pk if previous is not None else 0)
         current = (previous.mechanisms if previous is not None else {}) or {}
-        for code, label in levels.MECHANISMS.items():
+        for code, label in MECHANISMS.items():
             self.fields[self.MECHANISM_PREFIX + code] = forms.ChoiceField(
                 label=capfirst(label),
                 choices=Frequency.choices,
@@ -354,7 +358,7 @@ class ProfileForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
 
     def fieldsets(self) -> list[tuple[str, list]]:
         groups = [(legend, [self[name] for name in names]) for legend, names in PROFILE_FIELDSETS]
-        mechanisms = [self[self.MECHANISM_PREFIX + code] for code in levels.MECHANISMS]
+        mechanisms = [self[self.MECHANISM_PREFIX + code] for code in MECHANISMS]
         return [*groups, (_("Mekanisme operasional: seberapa sering dilaksanakan"), mechanisms)]
 
     def clean_pokja_sk_tanggal(self):
@@ -386,8 +390,7 @@ class ProfileForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
                 ),
             )
         cleaned["mechanisms"] = {
-            code: cleaned.get(self.MECHANISM_PREFIX + code, Frequency.TIDAK)
-            for code in levels.MECHANISMS
+            code: cleaned.get(self.MECHANISM_PREFIX + code, Frequency.TIDAK) for code in MECHANISMS
         }
         return cleaned
 
@@ -399,86 +402,11 @@ class ProfileForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
 
 
 FIGURE_FIELDSETS = (
-    (
-        _("Keluarga & sasaran"),
-        (
-            "families",
-            "pus",
-            "remaja",
-            "families_with_balita",
-            "families_with_remaja",
-            "families_with_lansia",
-        ),
-    ),
+    (_("Keluarga & sasaran"), FAMILY_FIELDS),
     (_("Peserta poktan"), tuple(POKTAN_TARGET_FIELDS)),
     (_("Peserta KB per metode"), tuple(USER_FIELDS)),
     (_("PUS bukan peserta KB"), tuple(NOT_USING_FIELDS)),
 )
-FIGURE_COUNT_FIELDS = tuple(name for _legend, names in FIGURE_FIELDSETS for name in names)
-FAMILY_SUBSET_FIELDS = ("families_with_balita", "families_with_remaja", "families_with_lansia")
-
-
-def _figures_label(name: str) -> str:
-    return KampungFigures._meta.get_field(name).verbose_name
-
-
-def figures_rule_errors(values) -> list[tuple[str, forms.ValidationError]]:
-    """The rules between one month's counts, as (field, error) pairs; empty when they hold.
-
-    Pure (no database): ``values`` maps field names to counts, ``None`` or absent for a missing
-    or invalid one, whose rules are then skipped. ``FiguresForm`` and the file import share it.
-    """
-    problems: list[tuple[str, forms.ValidationError]] = []
-    for participants, target in POKTAN_TARGET_FIELDS.items():
-        count, limit = values.get(participants), values.get(target)
-        if count is not None and limit is not None and count > limit:
-            poktan = levels.POKTAN[participants.removeprefix("participants_")]
-            error = forms.ValidationError(
-                _("Peserta %(poktan)s (%(count)s) melebihi %(target)s (%(limit)s)."),
-                code="over_target",
-                params={
-                    "poktan": poktan,
-                    "count": count,
-                    "target": _figures_label(target),
-                    "limit": limit,
-                },
-            )
-            problems.append((participants, error))
-    families = values.get("families")
-    for name in FAMILY_SUBSET_FIELDS:
-        value = values.get(name)
-        if families is not None and value is not None and value > families:
-            error = forms.ValidationError(
-                _("%(field)s (%(value)s) melebihi jumlah keluarga (%(families)s)."),
-                code="over_families",
-                params={
-                    "field": capfirst(_figures_label(name)),
-                    "value": value,
-                    "families": families,
-                },
-            )
-            problems.append((name, error))
-    breakdown = [values.get(name) for name in (*USER_FIELDS, *NOT_USING_FIELDS)]
-    pus = values.get("pus")
-    if pus is not None and None not in breakdown:
-        users = sum(values[name] for name in USER_FIELDS)
-        non_users = sum(values[name] for name in NOT_USING_FIELDS)
-        if users + non_users != pus:
-            error = forms.ValidationError(
-                _(
-                    "Peserta KB (%(users)s) + PUS bukan peserta KB (%(non_users)s) = "
-                    "%(total)s, tidak sama dengan PUS (%(pus)s)."
-                ),
-                code="pus_mismatch",
-                params={
-                    "users": users,
-                    "non_users": non_users,
-                    "total": users + non_users,
-                    "pus": pus,
-                },
-            )
-            problems.append(("pus", error))
-    return problems
 
 
 class FiguresForm(TodayMixin, forms.ModelForm):
@@ -521,7 +449,7 @@ class FiguresForm(TodayMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name, error in figures_rule_errors(cleaned):
+        for name, error in figures_rule_errors(cleaned, KampungFigures.field_label):
             self.add_error(name, error)
         return cleaned
 

@@ -47,11 +47,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import levels, services
-from .filters import normalise_region_code
-from .forms import FIGURE_COUNT_FIELDS, NEGATIVE, figures_rule_errors
-from .models import USER_FIELDS, ClassificationLevel, Kampung, KampungFigures, LevelChange
+from . import services
+from .models import ClassificationLevel, Kampung, KampungFigures, LevelChange
 from .permissions import access_for
+from .rules.codes import normalise_region_code
+from .rules.figures import FIGURE_COUNT_FIELDS, NEGATIVE, USER_FIELDS, figures_rule_errors
+from .rules.levels import parse_level
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # An XLSX is a zip: its sheets may unpack to many times the upload (they are read streaming), and
@@ -779,7 +780,7 @@ class LevelChecker(_Checker):
             code = self.level_spellings.get(text, "")
             if code == "":
                 try:
-                    code = levels.parse_level(text, self.labels).value
+                    code = parse_level(text, self.labels).value
                 except ValueError:
                     code = None
                 if len(self.level_spellings) >= 1000:  # a file of nonsense: keep memory flat
@@ -875,7 +876,7 @@ class FiguresChecker(_Checker):
 
     def check_row(self, parsed: _Parsed) -> None:
         counts = {name: parsed.values.get(name) for name in FIGURE_COUNT_FIELDS}
-        for name, error in figures_rule_errors(counts):
+        for name, error in figures_rule_errors(counts, KampungFigures.field_label):
             parsed.errors.append((name, " ".join(error.messages)))
         period = parsed.values.get("periode")
         kampung = self.check_kampung(parsed, (parsed.code, period) if period else None)

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from . import targets
 from .models import ClassificationLevel, Kabupaten, Kampung, Provinsi, TargetPolicy
+from .rules.targets import targets_by_year
 from .selectors import (
     LevelCount,
     _active_on,
@@ -75,7 +75,7 @@ def _kabupaten_target(
     bases = {baseline.year: base_on[baseline]}
     for year in range(baseline.year + 1, today.year + 1):
         bases[year] = base_on[datetime.date(year, 1, 1)]
-    return targets.targets_by_year(
+    return targets_by_year(
         baseline_year=baseline.year,
         baseline_upper=upper_on[baseline],
         bases=bases,

@@ -28,12 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
-from . import levels, targets
 from .models import (
-    NOT_USING_FIELDS,
-    POKTAN_TARGET_FIELDS,
-    UPPER_LEVEL_MIN_RANK,
-    USER_FIELDS,
     Activity,
     Agency,
     Assessment,
@@ -49,7 +44,35 @@ from .models import (
     TargetPolicy,
     ThematicProgram,
 )
+from .models.levels import UPPER_LEVEL_MIN_RANK
 from .permissions import BKKBN_GROUP, DP3A_GROUP, access_for, kampung_read_filter
+from .rules.assessment import Assessment as RuleAssessment
+from .rules.assessment import assess
+from .rules.figures import NOT_USING_FIELDS, POKTAN_TARGET_FIELDS, USER_FIELDS
+from .rules.inputs import KampungInputs
+from .rules.numbers import format_decimal
+from .rules.plans import missing_for_next_level
+from .rules.scoring import (
+    MET_THRESHOLD,
+    cpr_percent,
+    mkjp_percent,
+    participation_percent,
+    poktan_participation,
+    unmet_need_percent,
+)
+from .rules.targets import (
+    Movement,
+    Pace,
+    ProjectedTarget,
+    YearProgress,
+    annual_quota,
+    base_for_year,
+    projection,
+    targets_by_year,
+    year_before,
+    yearly_progress,
+)
+from .rules.vocabularies import GROUP_LABELS, GROUPS, INDICATOR_LABELS, INDICATORS
 
 
 @dataclass(frozen=True)
@@ -105,23 +128,23 @@ class TargetProgress:
     base: int
     quota: int
     baseline_upper: int
-    years: list[targets.YearProgress]
+    years: list[YearProgress]
     bases: dict[int, int] = field(default_factory=dict)
     today: datetime.date | None = None
-    pace: targets.Pace | None = None
+    pace: Pace | None = None
 
     @property
-    def current(self) -> targets.YearProgress:
+    def current(self) -> YearProgress:
         return self.years[-1]
 
-    def projection(self, *, years_ahead: int = 5) -> list[targets.ProjectedTarget]:
+    def projection(self, *, years_ahead: int = 5) -> list[ProjectedTarget]:
         """When each target from this year to ``years_ahead`` later is met at ``pace`` (no query).
 
         Future years keep the current base (``targets.base_for_year``).
         """
         if self.pace is None or self.today is None:
             raise ValueError("projection needs target_progress(..., detailed=True)")
-        future = targets.targets_by_year(
+        future = targets_by_year(
             baseline_year=self.baseline_date.year,
             baseline_upper=self.baseline_upper,
             bases=self.bases,
@@ -129,7 +152,7 @@ class TargetProgress:
             percent=self.policy_percent,
             rounding=self.rounding,
         )
-        return targets.projection(
+        return projection(
             today=self.today,
             upper_now=self.current.actual,
             pace=self.pace,
@@ -364,7 +387,7 @@ def _active_on(date: datetime.date) -> Q:
 @dataclass(frozen=True)
 class HistoryCounts:
     upper: list[int]  # mandiri+ on each date
-    movements: list[targets.Movement]  # one per (start, end) period
+    movements: list[Movement]  # one per (start, end) period
     bases: list[int]  # active kampung launched by each base date
 
 
@@ -409,7 +432,7 @@ def history_counts(
     return HistoryCounts(
         upper=[upper_on[day] for day in dates],
         movements=[
-            targets.Movement(
+            Movement(
                 moved_up=row[f"up_{i}"],
                 moved_down=row[f"down_{i}"],
                 upper_at_start=upper_on[start],
@@ -444,7 +467,7 @@ def target_progress(
     years = list(range(baseline_year, today.year + 1))
     year_ends = [today if year == today.year else datetime.date(year, 12, 31) for year in years]
     starts = [policy.baseline_date] + year_ends[:-1]
-    pace_since = max(targets.year_before(today), policy.baseline_date)
+    pace_since = max(year_before(today), policy.baseline_date)
     counted = history_counts(
         kabupaten_kode=kabupaten_kode,
         levels=levels,
@@ -461,15 +484,15 @@ def target_progress(
         bases = {baseline_year: total}
     else:
         bases = dict(zip(years, counted.bases, strict=True))
-    current_base = targets.base_for_year(bases, today.year)
+    current_base = base_for_year(bases, today.year)
     return TargetProgress(
         policy_percent=policy.annual_percent,
         rounding=policy.rounding,
         baseline_date=policy.baseline_date,
         base=current_base,
-        quota=targets.annual_quota(current_base, policy.annual_percent, policy.rounding),
+        quota=annual_quota(current_base, policy.annual_percent, policy.rounding),
         baseline_upper=baseline_upper,
-        years=targets.yearly_progress(
+        years=yearly_progress(
             baseline_year=baseline_year,
             baseline_upper=baseline_upper,
             bases=bases,
@@ -482,7 +505,7 @@ def target_progress(
         bases=bases,
         today=today,
         pace=(
-            targets.Pace(since=pace_since, until=today, gained=year_end[-1] - counted.upper[-1])
+            Pace(since=pace_since, until=today, gained=year_end[-1] - counted.upper[-1])
             if detailed and years
             else None
         ),
@@ -496,7 +519,7 @@ class KecamatanMovement:
     kode: str
     nama: str
     total: int
-    movement: targets.Movement
+    movement: Movement
 
 
 def movements_by_kecamatan(
@@ -532,7 +555,7 @@ def movements_by_kecamatan(
             kode=row["kecamatan_id"],
             nama=row["kecamatan__nama"],
             total=row["total"],
-            movement=targets.Movement(
+            movement=Movement(
                 moved_up=row["up"],
                 moved_down=row["down"],
                 upper_at_start=row["upper_start"],
@@ -560,9 +583,7 @@ class TargetCandidate:
 
 def _shortfall(name: str):
     index = Coalesce(F(name), Value(Decimal("0")), output_field=_INDEX_FIELD)
-    return Greatest(
-        Value(Decimal("0")), Value(levels.MET_THRESHOLD) - index, output_field=_INDEX_FIELD
-    )
+    return Greatest(Value(Decimal("0")), Value(MET_THRESHOLD) - index, output_field=_INDEX_FIELD)
 
 
 _INDEX_FIELD = DecimalField(max_digits=4, decimal_places=2)
@@ -653,7 +674,7 @@ def _missing_for_next_level(kampung_ids: list[int]) -> dict[int, tuple[str, ...]
     )
     return {
         pk: tuple(
-            levels.missing_for_next_level(
+            missing_for_next_level(
                 inputs_from_records(profiles.get(pk), figures.get(pk), agencies.get(pk, 0))
             )
         )
@@ -742,7 +763,7 @@ def cross_sector_agency_count(*, kampung: Kampung) -> int:
 
 def inputs_from_records(
     profile: KampungProfile | None, figures: KampungFigures | None, cross_sector_agencies: int
-) -> levels.KampungInputs:
+) -> KampungInputs:
     """The scoring rule's inputs from a kampung's current records; what is missing stays None."""
     values: dict = {"cross_sector_agencies": cross_sector_agencies}
     if profile is not None:
@@ -763,7 +784,7 @@ def inputs_from_records(
         values.update(
             {name: getattr(figures, name) for name in FIGURE_INPUT_FIELDS},
         )
-    return levels.KampungInputs(**values)
+    return KampungInputs(**values)
 
 
 FIGURE_INPUT_FIELDS = (
@@ -784,7 +805,7 @@ class KampungRecords:
     profile: KampungProfile | None
     figures: KampungFigures | None
     cross_sector_agencies: int
-    assessment: levels.Assessment
+    assessment: RuleAssessment
 
 
 def kampung_records(*, kampung: Kampung) -> KampungRecords:
@@ -796,7 +817,7 @@ def kampung_records(*, kampung: Kampung) -> KampungRecords:
         profile=profile,
         figures=figures,
         cross_sector_agencies=agencies,
-        assessment=levels.assess(inputs_from_records(profile, figures, agencies)),
+        assessment=assess(inputs_from_records(profile, figures, agencies)),
     )
 
 
@@ -819,11 +840,11 @@ def figures_shares(figures: KampungFigures) -> FiguresShares:
     return FiguresShares(
         figures=figures,
         users=figures.total_users,
-        cpr=levels.cpr_percent(inputs),
-        mkjp=levels.mkjp_percent(inputs),
-        unmet_need=levels.unmet_need_percent(inputs),
-        participation=levels.participation_percent(inputs),
-        poktan_participation=levels.poktan_participation(inputs),
+        cpr=cpr_percent(inputs),
+        mkjp=mkjp_percent(inputs),
+        unmet_need=unmet_need_percent(inputs),
+        participation=participation_percent(inputs),
+        poktan_participation=poktan_participation(inputs),
     )
 
 
@@ -1047,7 +1068,7 @@ def _score_text(score: int | None) -> str:
 
 
 def _index_text(index: Decimal | None) -> str:
-    return "—" if index is None else levels.format_decimal(Decimal(index))
+    return "—" if index is None else format_decimal(Decimal(index))
 
 
 @dataclass(frozen=True)
@@ -1078,20 +1099,20 @@ def assessment_changes(*, assessment: Assessment, previous: Assessment | None) -
     scores = [
         ScoreChange(
             code=code.upper(),
-            label=levels.INDICATOR_LABELS[code],
+            label=INDICATOR_LABELS[code],
             before=before.get(code),
             after=after.get(code),
         )
-        for code in levels.INDICATORS
+        for code in INDICATORS
         if before.get(code) != after.get(code)
     ]
     indices = [
         IndexChange(
-            group=levels.GROUP_LABELS[group],
+            group=GROUP_LABELS[group],
             before=getattr(previous, f"index_{group}"),
             after=getattr(assessment, f"index_{group}"),
         )
-        for group in levels.GROUPS
+        for group in GROUPS
         if getattr(previous, f"index_{group}") != getattr(assessment, f"index_{group}")
     ]
     return AssessmentChanges(previous=previous, scores=scores, indices=indices)

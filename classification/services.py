@@ -26,6 +26,7 @@ from .models import (
     LevelChange,
     Provinsi,
 )
+from .models.kampung import IDENTITY_FIELDS
 from .regions import VillageRow, batched
 
 
@@ -263,15 +264,6 @@ def activity_delete(*, activity: Activity, by) -> None:
     kampung_refresh_estimate(kampung=kampung)
 
 
-IDENTITY_FIELDS = [
-    "nama_kampung",
-    "tanggal_pencanangan",
-    "gambaran_umum",
-    "cakupan_wilayah",
-    "latitude",
-    "longitude",
-    "photo",
-]
 ACTIVITY_FIELDS = ["date", "title", "place", "description", "category", "target_groups", "program"]
 PROFILE_COMPARED_FIELDS = [
     field.name

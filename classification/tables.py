@@ -7,8 +7,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .levels import format_decimal
 from .models import Kampung, PokjaMembership
+from .rules.numbers import format_decimal
 
 __all__ = ["KampungTable", "TargetCandidateTable", "PokjaAccountTable", "CompletenessTable"]
 

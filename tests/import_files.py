@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
-from classification.forms import FIGURE_COUNT_FIELDS
 from classification.models import KampungFigures, LevelChange
+from classification.rules.figures import FIGURE_COUNT_FIELDS
 
 # Tanah Laut kampung and their demo baseline levels (fixtures/demo_levels.csv, 31 July 2025).
 DASAR_1 = "63.01.01.2001"  # Benua Lawas (pokja_b)

@@ -10,15 +10,10 @@ from collections import Counter
 from django.db.models import CheckConstraint, Count, F
 from django.test import TestCase
 
-from classification import demo, levels, selectors
-from classification.models import (
-    POKTAN_TARGET_FIELDS,
-    Activity,
-    Kampung,
-    KampungFigures,
-    KampungProfile,
-    KampungProgram,
-)
+from classification import demo, selectors
+from classification.models import Activity, Kampung, KampungFigures, KampungProfile, KampungProgram
+from classification.rules.assessment import assess
+from classification.rules.figures import POKTAN_TARGET_FIELDS
 from classification.services import profile_create
 from tests.base import KAMPUNG_A
 
@@ -153,7 +148,7 @@ class LoadRecordsTests(TestCase):
     def test_every_estimate_is_what_the_rule_makes_of_the_records(self):
         for kampung in self.kampung:
             with self.subTest(kampung=kampung.desa_kode):
-                assessment = levels.assess(
+                assessment = assess(
                     selectors.inputs_from_records(
                         selectors.latest_profile(kampung=kampung),
                         selectors.latest_figures(kampung=kampung),

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.test import TestCase
 
-from classification import charts, levels, selectors
+from classification import charts, selectors
 from classification.models import (
     Activity,
     Agency,
@@ -21,6 +21,15 @@ from classification.models import (
     KampungProgram,
     LevelChange,
     ThematicProgram,
+)
+from classification.rules.assessment import Assessment, assess
+from classification.rules.levels import Level
+from classification.rules.scoring import (
+    cpr_percent,
+    mkjp_percent,
+    participation_percent,
+    score_indicators,
+    unmet_need_percent,
 )
 from classification.services import (
     activity_delete,
@@ -95,9 +104,9 @@ def estimate_row(kampung: Kampung) -> tuple:
     )
 
 
-def rule_on_records(kampung: Kampung) -> levels.Assessment:
+def rule_on_records(kampung: Kampung) -> Assessment:
     """The rule applied afresh to what is stored: what the stored estimate must equal."""
-    return levels.assess(
+    return assess(
         selectors.inputs_from_records(
             selectors.latest_profile(kampung=kampung),
             selectors.latest_figures(kampung=kampung),
@@ -123,7 +132,7 @@ class InputsFromRecordsTests(TestCase):
         # Mechanisms marked "tidak" are not held.
         self.assertEqual(inputs.mechanisms, {"rapat_perencanaan", "sosialisasi", "monev"})
         self.assertEqual(inputs.cross_sector_agencies, 3)
-        scores = levels.score_indicators(inputs)
+        scores = score_indicators(inputs)
         self.assertEqual((scores.i1, scores.i2, scores.i3, scores.i4, scores.i5), (4, 4, 4, 3, 3))
         self.assertEqual((scores.p1, scores.p2, scores.p3), (3, 3, 2))
 
@@ -134,9 +143,9 @@ class InputsFromRecordsTests(TestCase):
             (inputs.pokja_exists, inputs.pokja_has_members, inputs.pokja_members_trained),
             (True, True, False),
         )
-        self.assertEqual(levels.score_indicators(inputs).i1, 3)
+        self.assertEqual(score_indicators(inputs).i1, 3)
         inputs = selectors.inputs_from_records(KampungProfile(pokja_exists=True), None, 0)
-        self.assertEqual(levels.score_indicators(inputs).i1, 2)  # Pokja only
+        self.assertEqual(score_indicators(inputs).i1, 2)  # Pokja only
 
     def test_figures_become_the_rule_inputs_field_by_field(self):
         figures = KampungFigures(**STRONG_FIGURES)
@@ -146,10 +155,10 @@ class InputsFromRecordsTests(TestCase):
                 self.assertEqual(getattr(inputs, name), getattr(figures, name))
         self.assertEqual(inputs.pus, 100)
         self.assertEqual(inputs.users_mow, 0)  # a zero is a count, not missing
-        self.assertEqual(levels.cpr_percent(inputs), 55)
-        self.assertEqual(levels.mkjp_percent(inputs), 27)
-        self.assertEqual(levels.unmet_need_percent(inputs), 9)
-        self.assertEqual(levels.participation_percent(inputs), 33)
+        self.assertEqual(cpr_percent(inputs), 55)
+        self.assertEqual(mkjp_percent(inputs), 27)
+        self.assertEqual(unmet_need_percent(inputs), 9)
+        self.assertEqual(participation_percent(inputs), 33)
 
     def test_missing_profile_leaves_its_answers_unknown_and_they_score_1(self):
         inputs = selectors.inputs_from_records(None, KampungFigures(**STRONG_FIGURES), 0)
@@ -165,7 +174,7 @@ class InputsFromRecordsTests(TestCase):
             with self.subTest(field=name):
                 self.assertIsNone(getattr(inputs, name))
         self.assertEqual(inputs.funding_sources, frozenset())
-        scores = levels.score_indicators(inputs)
+        scores = score_indicators(inputs)
         self.assertEqual(scores.group("input"), (1, 1, 1, 1, 1))
         self.assertEqual(scores.group("proses"), (1, 1, 1))
         self.assertEqual(scores.group("output"), (4, 4, 4, 3))
@@ -175,11 +184,11 @@ class InputsFromRecordsTests(TestCase):
         for name in selectors.FIGURE_INPUT_FIELDS:
             with self.subTest(field=name):
                 self.assertIsNone(getattr(inputs, name))
-        self.assertEqual(levels.score_indicators(inputs).group("output"), (1, 1, 1, 1))
+        self.assertEqual(score_indicators(inputs).group("output"), (1, 1, 1, 1))
 
     def test_no_records_at_all_is_dasar_with_every_index_1(self):
-        assessment = levels.assess(selectors.inputs_from_records(None, None, 0))
-        self.assertEqual(assessment.level, levels.Level.DASAR)
+        assessment = assess(selectors.inputs_from_records(None, None, 0))
+        self.assertEqual(assessment.level, Level.DASAR)
         self.assertEqual(
             (assessment.indices.input, assessment.indices.proses, assessment.indices.output),
             (Decimal("1.00"), Decimal("1.00"), Decimal("1.00")),
@@ -347,7 +356,7 @@ class StoredEstimateTests(PeopleTestCase):
             estimated_level=None, estimated_input=None
         )
         assessment = kampung_refresh_estimate(kampung=self.kampung)
-        self.assertEqual(assessment.level, levels.Level.DASAR)
+        self.assertEqual(assessment.level, Level.DASAR)
         indices = assessment.indices
         self.assertEqual(
             estimate_row(self.kampung), ("dasar", indices.input, indices.proses, indices.output)

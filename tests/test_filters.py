@@ -3,9 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory, SimpleTestCase
 
-from classification.filters import KampungFilterSet, normalise_region_code
+from classification.filters import KampungFilterSet
 from classification.models import Kabupaten, Kampung, Provinsi, RegionScope
 from classification.permissions import BKKBN_GROUP
+from classification.rules.codes import normalise_region_code
 from tests.base import KOTABARU, PASSWORD, TANAH_LAUT, PeopleTestCase, make_user
 
 

@@ -16,7 +16,6 @@ from django.test import TestCase
 from PIL import Image
 
 from classification.forms import (
-    FIGURE_COUNT_FIELDS,
     ActivityForm,
     FiguresForm,
     KampungIdentityForm,
@@ -32,6 +31,7 @@ from classification.models import (
     KampungProgram,
     ThematicProgram,
 )
+from classification.rules.figures import FIGURE_COUNT_FIELDS
 from tests.base import KAMPUNG_A, KAMPUNG_B
 from tests.records import FIGURES_FORM as FIGURES
 from tests.records import PROFILE_FORM as PROFILE

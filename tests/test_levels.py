@@ -13,41 +13,34 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from classification.levels import (
+from classification.rules.assessment import assess
+from classification.rules.inputs import KampungInputs
+from classification.rules.levels import (
     BKKBN_EXPORT_CODES,
-    CONTRACEPTIVE_METHODS,
-    DATA_SOURCES,
     DEFAULT_LABELS,
-    FUNDING_SOURCES,
-    INDICATORS,
     LEVEL_ORDER,
-    MAX_SCORES,
-    MECHANISMS,
-    MKJP_METHODS,
-    NON_USE_REASONS,
-    POKTAN,
-    POKTAN_TARGETS,
-    UNMET_NEED_REASONS,
-    GroupIndices,
-    KampungInputs,
     Level,
+    level_rank,
+    next_level,
+    parse_level,
+)
+from classification.rules.numbers import format_decimal, percent
+from classification.rules.plans import (
     NextLevelPlan,
-    Scores,
     apply_changes,
-    assess,
+    missing_for_next_level,
+    next_level_plan,
+    points_needed,
+)
+from classification.rules.scoring import (
+    MAX_SCORES,
+    GroupIndices,
+    Scores,
     estimated_level,
-    format_decimal,
     group_index,
     group_indices,
     is_met,
     level_for_met,
-    level_rank,
-    missing_for_next_level,
-    next_level,
-    next_level_plan,
-    parse_level,
-    percent,
-    points_needed,
     score_cpr,
     score_cross_sector,
     score_data_sources,
@@ -61,6 +54,18 @@ from classification.levels import (
     score_poktan,
     score_sarana,
     score_unmet_need,
+)
+from classification.rules.vocabularies import (
+    CONTRACEPTIVE_METHODS,
+    DATA_SOURCES,
+    FUNDING_SOURCES,
+    INDICATORS,
+    MECHANISMS,
+    MKJP_METHODS,
+    NON_USE_REASONS,
+    POKTAN,
+    POKTAN_TARGETS,
+    UNMET_NEED_REASONS,
 )
 
 # --------------------------------------------------------------------------------------------

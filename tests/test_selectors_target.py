@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from django.test import TestCase
 
-from classification import selectors, targets
+from classification import selectors
 from classification.models import Kampung, LevelChange
 from classification.permissions import access_for
+from classification.rules.targets import Movement, Pace, moved_up
 from classification.services import figures_create, kampung_set_level, level_at, profile_create
 
 from .base import KOTABARU, TANAH_LAUT, PeopleTestCase
@@ -141,11 +142,11 @@ class MovementByYearTests(TargetSelectorTestCase):
         baseline_year, current = progress.years
         self.assertEqual(
             baseline_year.movement,
-            targets.Movement(moved_up=0, moved_down=0, upper_at_start=17, upper_at_end=17),
+            Movement(moved_up=0, moved_down=0, upper_at_start=17, upper_at_end=17),
         )
         self.assertEqual(
             current.movement,
-            targets.Movement(moved_up=3, moved_down=2, upper_at_start=17, upper_at_end=18),
+            Movement(moved_up=3, moved_down=2, upper_at_start=17, upper_at_end=18),
         )
         self.assertEqual((current.movement.net, current.actual, current.gap), (1, 18, 6))
 
@@ -157,7 +158,7 @@ class MovementByYearTests(TargetSelectorTestCase):
             (level_at(kampung=k, on=start), level_at(kampung=k, on=end))
             for k in Kampung.objects.active().in_kabupaten(TANAH_LAUT).defer("boundary")
         ]
-        self.assertEqual(self.progress(end).current.movement, targets.moved_up(transitions))
+        self.assertEqual(self.progress(end).current.movement, moved_up(transitions))
 
     def test_each_change_counts_in_the_year_of_its_date(self):
         [december, new_year, late] = self.kampung_at("dasar", 3)
@@ -189,14 +190,14 @@ class PaceAndProjectionTests(TargetSelectorTestCase):
         [demoted] = self.kampung_at("paripurna", 1)
         self.set_level(demoted, "berkembang", D(2027, 1, 15), "correction")
         pace = self.progress(D(2027, 3, 1)).pace
-        self.assertEqual(pace, targets.Pace(since=D(2026, 3, 1), until=D(2027, 3, 1), gained=1))
+        self.assertEqual(pace, Pace(since=D(2026, 3, 1), until=D(2027, 3, 1), gained=1))
         self.assertTrue(pace.is_full_year)
 
     def test_the_window_starts_at_the_baseline_when_that_is_more_recent(self):
         [kampung] = self.kampung_at("dasar", 1)
         self.set_level(kampung, "mandiri", D(2025, 10, 1))
         pace = self.progress(D(2026, 1, 30)).pace
-        self.assertEqual(pace, targets.Pace(since=BASELINE, until=D(2026, 1, 30), gained=1))
+        self.assertEqual(pace, Pace(since=BASELINE, until=D(2026, 1, 30), gained=1))
         self.assertFalse(pace.is_full_year)
 
     def test_projection_at_the_pace(self):
@@ -240,11 +241,11 @@ class MovementsByKecamatanTests(TargetSelectorTestCase):
         self.assertEqual((takisung.nama, takisung.total), ("Takisung", 12))
         self.assertEqual(
             takisung.movement,
-            targets.Movement(moved_up=2, moved_down=1, upper_at_start=2, upper_at_end=3),
+            Movement(moved_up=2, moved_down=1, upper_at_start=2, upper_at_end=3),
         )
         self.assertEqual(
             pelaihari.movement,
-            targets.Movement(moved_up=1, moved_down=0, upper_at_start=1, upper_at_end=2),
+            Movement(moved_up=1, moved_down=0, upper_at_start=1, upper_at_end=2),
         )
         self.assertEqual(sum(row.movement.moved_up for row in rows), 3)
         self.assertEqual(sum(row.movement.net for row in rows), 2)
@@ -265,7 +266,7 @@ class MovementsByKecamatanTests(TargetSelectorTestCase):
     def test_district_without_levels(self):
         rows = self.rows(kode=KOTABARU)
         self.assertTrue(rows)
-        self.assertTrue(all(row.movement == targets.Movement(0, 0, 0, 0) for row in rows))
+        self.assertTrue(all(row.movement == Movement(0, 0, 0, 0) for row in rows))
 
 
 def set_estimate(desa_kode, level, input_, proses, output):

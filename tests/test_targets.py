@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.test import SimpleTestCase
 
-from classification.targets import (
+from classification.rules.targets import (
     ROUNDING_DOWN,
     ROUNDING_NEAREST,
     ROUNDING_UP,

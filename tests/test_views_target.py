@@ -14,8 +14,9 @@ from unittest import mock
 import openpyxl
 from django.test import SimpleTestCase
 
-from classification import charts, selectors, targets, views
+from classification import charts, selectors, views
 from classification.models import ClassificationLevel, Kampung, LevelChange
+from classification.rules.targets import Movement
 from classification.services import kampung_set_level
 from classification.views import target as target_views
 from tests.base import KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase, make_user
@@ -437,8 +438,8 @@ class TargetQueryCountTests(TargetPageTestCase):
 class ContributionChartTests(SimpleTestCase):
     def test_one_bar_per_kecamatan_up_and_down(self):
         rows = [
-            selectors.KecamatanMovement("63.01.01", "Takisung", 12, targets.Movement(2, 1, 2, 3)),
-            selectors.KecamatanMovement("63.01.03", "Pelaihari", 20, targets.Movement(1, 0, 1, 2)),
+            selectors.KecamatanMovement("63.01.01", "Takisung", 12, Movement(2, 1, 2, 3)),
+            selectors.KecamatanMovement("63.01.03", "Pelaihari", 20, Movement(1, 0, 1, 2)),
         ]
         figure = charts.movements_by_kecamatan(rows)
         up, down = figure["data"]

@@ -4,15 +4,15 @@ from django import template
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .. import levels
 from ..models import Activity, Frequency
+from ..rules.vocabularies import DATA_SOURCES, FUNDING_SOURCES, MECHANISMS, POKTAN
 
 register = template.Library()
 
 VOCABULARIES = {
-    "funding_sources": levels.FUNDING_SOURCES,
-    "poktan": levels.POKTAN,
-    "data_sources": levels.DATA_SOURCES,
+    "funding_sources": FUNDING_SOURCES,
+    "poktan": POKTAN,
+    "data_sources": DATA_SOURCES,
     "target_groups": dict(Activity.TargetGroup.choices),
 }
 
@@ -33,7 +33,7 @@ def mechanism_rows(mechanisms) -> list[tuple[str, str]]:
     mechanisms = mechanisms or {}
     return [
         (capfirst(label), frequencies.get(mechanisms.get(code), frequencies[Frequency.TIDAK]))
-        for code, label in levels.MECHANISMS.items()
+        for code, label in MECHANISMS.items()
     ]
 
 

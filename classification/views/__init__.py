@@ -19,12 +19,16 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .. import charts, forms, levels, permissions, selectors, services
+from .. import charts, permissions, selectors, services
 from ..audit import kampung_history  # by name: ``audit`` would shadow the views.audit module
 from ..conflicts import EditConflict
 from ..exports import FilteredExportMixin
 from ..filters import KampungFilterSet
+from ..forms import ActivityForm, FiguresForm, KampungIdentityForm, KampungProgramForm, ProfileForm
 from ..models import Activity, Kabupaten, Kampung, KampungProgram
+from ..rules.assessment import Assessment
+from ..rules.scoring import MAX_SCORES
+from ..rules.vocabularies import GROUP_INDICATORS, GROUP_LABELS, GROUPS, INDICATOR_LABELS, POKTAN
 from ..tables import KampungTable
 
 
@@ -174,30 +178,30 @@ class KampungAccessMixin(LoginRequiredMixin):
         return context
 
 
-def score_groups(assessment: levels.Assessment) -> list[dict]:
+def score_groups(assessment: Assessment) -> list[dict]:
     """The twelve scores grouped Input/Proses/Output, with each group's index and verdict."""
     return [
         {
             "code": group,
-            "label": levels.GROUP_LABELS[group],
+            "label": GROUP_LABELS[group],
             "index": assessment.indices.index(group),
             "met": assessment.indices.met(group),
             "indicators": [
                 {
                     "code": code.upper(),
-                    "label": levels.INDICATOR_LABELS[code],
+                    "label": INDICATOR_LABELS[code],
                     "score": getattr(assessment.scores, code),
-                    "max": levels.MAX_SCORES[code],
+                    "max": MAX_SCORES[code],
                 }
-                for code in levels.GROUP_INDICATORS[group]
+                for code in GROUP_INDICATORS[group]
             ],
         }
-        for group in levels.GROUPS
+        for group in GROUPS
     ]
 
 
 def poktan_shares(shares: dict[str, int | None]) -> list[tuple[str, int | None]]:
-    return [(label, shares.get(code)) for code, label in levels.POKTAN.items()]
+    return [(label, shares.get(code)) for code, label in POKTAN.items()]
 
 
 class KampungDetailView(KampungAccessMixin, TemplateView):
@@ -286,7 +290,7 @@ class KampungFormView(KampungAccessMixin, FormView):
 
 class KampungIdentityUpdateView(KampungFormView):
     template_name = "classification/kampung_identity_form.html"
-    form_class = forms.KampungIdentityForm
+    form_class = KampungIdentityForm
 
     def get_form_kwargs(self):
         # The form fills its instance while validating; a copy keeps rejected input out of the
@@ -341,7 +345,7 @@ class ProfileUpdateView(KampungFormView):
     """Edit the profile: the form opens on the current version and saving adds a new one."""
 
     template_name = "classification/profile_form.html"
-    form_class = forms.ProfileForm
+    form_class = ProfileForm
 
     def dispatch(self, request, *args, **kwargs):
         self.previous = None
@@ -408,7 +412,7 @@ class FiguresListView(KampungAccessMixin, ListView):
 
 class FiguresCreateView(KampungFormView):
     template_name = "classification/figures_form.html"
-    form_class = forms.FiguresForm
+    form_class = FiguresForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "kampung": self.kampung}
@@ -447,7 +451,7 @@ class ActivityFormView(ActivityMixin, KampungFormView):
     """Add a kegiatan (no ``pk`` in the URL) or change one."""
 
     template_name = "classification/activity_form.html"
-    form_class = forms.ActivityForm
+    form_class = ActivityForm
 
     def get_instance(self) -> Activity:
         if "pk" in self.kwargs:
@@ -509,7 +513,7 @@ class KampungProgramListView(KampungFormView):
 
     edit = False
     template_name = "classification/program_list.html"
-    form_class = forms.KampungProgramForm
+    form_class = KampungProgramForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "kampung": self.kampung}
@@ -534,7 +538,7 @@ class KampungProgramListView(KampungFormView):
 
 class KampungProgramUpdateView(KampungProgramMixin, KampungFormView):
     template_name = "classification/program_form.html"
-    form_class = forms.KampungProgramForm
+    form_class = KampungProgramForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "kampung": self.kampung, "instance": self.get_tag()}

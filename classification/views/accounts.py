@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableView
 
-from .. import accounts, forms, permissions, selectors
+from .. import accounts, permissions, selectors
 from ..exports import FilteredExportMixin
+from ..forms import PokjaAccountFilterForm, PokjaAccountForm, PokjaPasswordForm
 from ..tables import PokjaAccountTable
 from . import add_service_errors
 
@@ -56,7 +57,7 @@ class PokjaAccountListView(AccountManagerMixin, FilteredExportMixin, SingleTable
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
-        self.filter_form = forms.PokjaAccountFilterForm(self.request.GET or None)
+        self.filter_form = PokjaAccountFilterForm(self.request.GET or None)
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         status = data.get("status")
         return selectors.pokja_account_rows(
@@ -76,7 +77,7 @@ class PokjaAccountCreateView(AccountManagerMixin, FormView):
     """A new Pokja login; ``?kampung=<kode>`` preselects the kampung (from its page)."""
 
     template_name = "classification/pokja_account_form.html"
-    form_class = forms.PokjaAccountForm
+    form_class = PokjaAccountForm
 
     def get_initial(self):
         return {**super().get_initial(), "kampung": self.request.GET.get("kampung", "")}
@@ -109,7 +110,7 @@ class PokjaAccountPasswordView(ManagedAccountMixin, FormView):
     """A new password for a Pokja account (a forgotten one is replaced, never shown)."""
 
     template_name = "classification/pokja_account_password.html"
-    form_class = forms.PokjaPasswordForm
+    form_class = PokjaPasswordForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.get_account()}

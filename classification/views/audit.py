@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.views.generic import TemplateView
 
-from .. import audit, forms, permissions
+from .. import audit, permissions
+from ..forms import AuditFilterForm
 
 
 class AuditLogView(UserPassesTestMixin, TemplateView):
@@ -27,7 +28,7 @@ class AuditLogView(UserPassesTestMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         page_number = query.pop("page", [1])[-1]
-        form = forms.AuditFilterForm(query or None)
+        form = AuditFilterForm(query or None)
         page = audit.audit_entries(user=self.request.user, filters=form.filters(), page=page_number)
         context.update(
             form=form,

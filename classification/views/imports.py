@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from .. import permissions
-from ..forms import FIGURE_COUNT_FIELDS
 from ..imports import (
     EXTENSIONS,
     FileProblem,
@@ -34,6 +33,7 @@ from ..imports import (
     import_parse,
     max_bytes,
 )
+from ..rules.figures import FIGURE_COUNT_FIELDS
 
 SESSION_KEY = "kampungkb_import"
 STORAGE_DIR = "imports"

@@ -19,8 +19,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from .. import forms, levels, permissions, selectors, verification
+from .. import permissions, selectors, verification
+from ..forms import AssessmentForm, AssessmentReturnForm, AssessmentVerifyForm, LevelCorrectForm
 from ..models import Assessment
+from ..rules.numbers import format_decimal
+from ..rules.scoring import MAX_SCORES, is_met
+from ..rules.vocabularies import GROUP_INDICATORS, GROUP_LABELS, GROUPS, INDICATOR_LABELS
 from . import KampungFormView, add_service_errors, reverse_kampung
 
 
@@ -28,22 +32,22 @@ def snapshot_groups(assessment: Assessment) -> list[dict]:
     """The snapshot's twelve scores grouped Input/Proses/Output, each group with its index."""
     scores = assessment.scores or {}
     groups = []
-    for group in levels.GROUPS:
+    for group in GROUPS:
         index = getattr(assessment, f"index_{group}")
         groups.append(
             {
                 "code": group,
-                "label": levels.GROUP_LABELS[group],
-                "index": levels.format_decimal(index) if index is not None else "—",
-                "met": index is not None and levels.is_met(index),
+                "label": GROUP_LABELS[group],
+                "index": format_decimal(index) if index is not None else "—",
+                "met": index is not None and is_met(index),
                 "indicators": [
                     {
                         "code": code.upper(),
-                        "label": levels.INDICATOR_LABELS[code],
+                        "label": INDICATOR_LABELS[code],
                         "score": scores.get(code, "—"),
-                        "max": levels.MAX_SCORES[code],
+                        "max": MAX_SCORES[code],
                     }
-                    for code in levels.GROUP_INDICATORS[group]
+                    for code in GROUP_INDICATORS[group]
                 ],
             }
         )
@@ -58,7 +62,7 @@ class AssessmentView(KampungFormView):
 
     edit = False
     template_name = "classification/assessment_list.html"
-    form_class = forms.AssessmentForm
+    form_class = AssessmentForm
 
     def get(self, request, *args, **kwargs):
         self.can_submit = permissions.can_submit_assessment(request.user, self.kampung)
@@ -101,11 +105,11 @@ class AssessmentView(KampungFormView):
             estimated_level=levels_by_code.get(records.assessment.level.value),
             indices=[
                 {
-                    "label": levels.GROUP_LABELS[group],
-                    "index": levels.format_decimal(records.assessment.indices.index(group)),
+                    "label": GROUP_LABELS[group],
+                    "index": format_decimal(records.assessment.indices.index(group)),
                     "met": records.assessment.indices.met(group),
                 }
-                for group in levels.GROUPS
+                for group in GROUPS
             ],
         )
         return context
@@ -162,11 +166,11 @@ class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def verify_form(self, data=None) -> forms.AssessmentVerifyForm:
-        return forms.AssessmentVerifyForm(data, assessment=self.assessment, prefix=self.VERIFY)
+    def verify_form(self, data=None) -> AssessmentVerifyForm:
+        return AssessmentVerifyForm(data, assessment=self.assessment, prefix=self.VERIFY)
 
-    def return_form(self, data=None) -> forms.AssessmentReturnForm:
-        return forms.AssessmentReturnForm(data, assessment=self.assessment, prefix=self.RETURN)
+    def return_form(self, data=None) -> AssessmentReturnForm:
+        return AssessmentReturnForm(data, assessment=self.assessment, prefix=self.RETURN)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -218,7 +222,7 @@ class LevelCorrectView(KampungFormView):
 
     edit = False
     template_name = "classification/verification_level_form.html"
-    form_class = forms.LevelCorrectForm
+    form_class = LevelCorrectForm
 
     def _check(self):
         if not permissions.can_set_level(self.request.user, self.kampung):

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .permissions import access_for, kampung_edit_filter, kampung_read_filter
+from ..permissions import access_for, kampung_edit_filter, kampung_read_filter
 
 
 class KampungQuerySet(models.QuerySet):

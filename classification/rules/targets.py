@@ -19,14 +19,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import levels
+from .levels import Level, level_rank
 
 ROUNDING_UP = "up"
+
+
 ROUNDING_NEAREST = "nearest"
+
+
 ROUNDING_DOWN = "down"
+
+
 DEFAULT_PERCENT = Decimal("5")
+
+
 # Mandiri and paripurna: what the target counts (domain.md §4).
-UPPER_MIN_RANK = levels.Level.MANDIRI.rank
+UPPER_MIN_RANK = Level.MANDIRI.rank
+
+
 DAYS_PER_YEAR = 365
 
 
@@ -101,7 +111,7 @@ def targets_by_year(
 
 def is_upper(level: str | None) -> bool:
     """Whether a level code is mandiri or above (None, no level yet, is not)."""
-    return level is not None and levels.level_rank(level) >= UPPER_MIN_RANK
+    return level is not None and level_rank(level) >= UPPER_MIN_RANK
 
 
 @dataclass(frozen=True)

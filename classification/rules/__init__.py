@@ -1,0 +1,1 @@
+"""What the programme decides, as plain Python: levels, scoring, plans, targets, codes, figures."""

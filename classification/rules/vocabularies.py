@@ -1,0 +1,113 @@
+"""The codes Pokja records use (funding, poktan, methods, reasons) and the indicator groups."""
+
+from typing import Final
+
+# --------------------------------------------------------------------------------------------
+# Vocabularies (domain.md §2 table and §3)
+# --------------------------------------------------------------------------------------------
+
+FUNDING_SOURCES: Final[dict[str, str]] = {
+    "apbn": "APBN",
+    "apbd": "APBD",
+    "dana_desa": "Dana Desa",
+    "hibah": "Donasi/Hibah",
+    "csr": "CSR",
+    "swadaya": "Swadaya",
+}
+
+
+POKTAN: Final[dict[str, str]] = {
+    "bkb": "BKB",
+    "bkr": "BKR",
+    "bkl": "BKL",
+    "uppka": "UPPKA",
+    "pikr": "PIK-R",
+}
+
+
+DATA_SOURCES: Final[dict[str, str]] = {
+    "pk": "PK dan pemutakhiran data",
+    "rutin_bkkbn": "data rutin BKKBN",
+    "potensi_desa": "data Potensi Desa",
+    "sektoral": "data sektoral",
+    "lainnya": "sumber data lainnya",
+}
+
+
+MECHANISMS: Final[dict[str, str]] = {
+    "rapat_perencanaan": "rapat perencanaan",
+    "rakor_opd": "rakor dengan OPD",
+    "sosialisasi": "sosialisasi",
+    "monev": "monev",
+    "laporan": "penyusunan laporan",
+}
+
+
+CONTRACEPTIVE_METHODS: Final[tuple[str, ...]] = (
+    "iud",
+    "mow",
+    "mop",
+    "kondom",
+    "implan",
+    "suntik",
+    "pil",
+)
+
+
+MKJP_METHODS: Final[tuple[str, ...]] = ("iud", "mow", "mop", "implan")
+
+
+SHORT_TERM_METHODS: Final[tuple[str, ...]] = ("kondom", "suntik", "pil")
+
+
+NON_USE_REASONS: Final[tuple[str, ...]] = (
+    "hamil",
+    "ingin_anak_segera",
+    "ingin_anak_tunda",
+    "tidak_ingin_anak_lagi",
+)
+
+
+UNMET_NEED_REASONS: Final[tuple[str, ...]] = ("ingin_anak_tunda", "tidak_ingin_anak_lagi")
+
+
+# O1: each poktan's target group, as a KampungInputs field, and how to name it to a user.
+POKTAN_TARGETS: Final[dict[str, str]] = {
+    "bkb": "families_with_balita",
+    "bkr": "families_with_remaja",
+    "bkl": "families_with_lansia",
+    "uppka": "families",
+    "pikr": "remaja",
+}
+
+
+GROUPS: Final[tuple[str, ...]] = ("input", "proses", "output")
+
+
+GROUP_LABELS: Final[dict[str, str]] = {"input": "Input", "proses": "Proses", "output": "Output"}
+
+
+GROUP_INDICATORS: Final[dict[str, tuple[str, ...]]] = {
+    "input": ("i1", "i2", "i3", "i4", "i5"),
+    "proses": ("p1", "p2", "p3"),
+    "output": ("o1", "o2", "o3", "o4"),
+}
+
+
+INDICATORS: Final[tuple[str, ...]] = tuple(c for g in GROUPS for c in GROUP_INDICATORS[g])
+
+
+INDICATOR_LABELS: Final[dict[str, str]] = {
+    "i1": "Pokja",
+    "i2": "Sumber dana",
+    "i3": "Poktan",
+    "i4": "Sarana",
+    "i5": "Pendamping dan regulasi",
+    "p1": "Sumber data perencanaan",
+    "p2": "Mekanisme operasional",
+    "p3": "Kerja sama lintas sektor",
+    "o1": "Partisipasi poktan",
+    "o2": "CPR",
+    "o3": "MKJP",
+    "o4": "Unmet need",
+}
