@@ -156,7 +156,7 @@ def store_estimates(drawn: list) -> int:
     from classification import demo
     from classification.models import Kampung
     from classification.rules.assessment import assess
-    from classification.selectors import inputs_from_records
+    from classification.selectors.records import inputs_from_records
 
     for r in drawn:
         inputs = inputs_from_records(

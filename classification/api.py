@@ -27,11 +27,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors
 from .filters import KampungFilterSet
 from .models import Kabupaten, Kampung, Kecamatan, LevelChange, TargetPolicy
 from .permissions import access_for
 from .rules.codes import normalise_region_code
+from .selectors.dashboard import district_summary, level_counts_by_kecamatan
+from .selectors.kampung import kampung_for_user, level_history
+from .selectors.levels import level_list
+from .selectors.regions import kabupaten_for_user
+from .selectors.target import target_progress
 
 __all__ = ["DistrictSummaryView", "KampungDetailView", "KampungListView"]
 
@@ -228,11 +232,11 @@ def _dotted(kode: str) -> str:
 
 def district_report(*, kabupaten: Kabupaten, today: datetime.date) -> dict:
     """What the district summary returns, straight from the dashboard's selectors (5 queries)."""
-    levels = selectors.level_list()
-    summary = selectors.district_summary(kabupaten_kode=kabupaten.kode, levels=levels)
-    by_kecamatan = selectors.level_counts_by_kecamatan(kabupaten_kode=kabupaten.kode, levels=levels)
+    levels = level_list()
+    summary = district_summary(kabupaten_kode=kabupaten.kode, levels=levels)
+    by_kecamatan = level_counts_by_kecamatan(kabupaten_kode=kabupaten.kode, levels=levels)
     # Each year's quota from that year's own base, as the target page reads domain.md §4.
-    progress = selectors.target_progress(kabupaten_kode=kabupaten.kode, levels=levels, today=today)
+    progress = target_progress(kabupaten_kode=kabupaten.kode, levels=levels, today=today)
     bkkbn_codes = {level.code: level.bkkbn_code for level in levels}
     return {
         "kabupaten": kabupaten,
@@ -283,7 +287,7 @@ class DistrictSummaryView(APIView):
         responses={200: DistrictSummarySerializer, 404: _KODE_NOT_FOUND},
     )
     def get(self, request: Request, kode: str) -> Response:
-        kabupaten = selectors.kabupaten_for_user(user=request.user, kode=_dotted(kode))
+        kabupaten = kabupaten_for_user(user=request.user, kode=_dotted(kode))
         report = district_report(kabupaten=kabupaten, today=timezone.localdate())
         return Response(DistrictSummarySerializer(report).data)
 
@@ -356,8 +360,6 @@ class KampungDetailView(generics.RetrieveAPIView):
     queryset = Kampung.objects.none()
 
     def get_object(self) -> Kampung:
-        kampung = selectors.kampung_for_user(
-            user=self.request.user, desa_kode=_dotted(self.kwargs["kode"])
-        )
-        kampung.level_history = selectors.level_history(kampung=kampung)
+        kampung = kampung_for_user(user=self.request.user, desa_kode=_dotted(self.kwargs["kode"]))
+        kampung.level_history = level_history(kampung=kampung)
         return kampung

@@ -15,13 +15,8 @@ import plotly.io as pio
 from django.utils.translation import gettext as _
 
 from .models import ClassificationLevel
-from .selectors import (
-    DistrictSummary,
-    KecamatanLevels,
-    KecamatanMovement,
-    ProgramLevels,
-    TargetProgress,
-)
+from .selectors.dashboard import DistrictSummary, KecamatanLevels, ProgramLevels
+from .selectors.target import KecamatanMovement, TargetProgress
 
 UNASSIGNED_COLOUR = "#bdbdbd"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}

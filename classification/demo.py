@@ -28,7 +28,6 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from shapely.geometry import mapping, shape
 
-from . import selectors
 from .models import (
     Activity,
     Agency,
@@ -49,6 +48,7 @@ from .permissions import BKKBN_GROUP, DP3A_GROUP
 from .rules.levels import Level
 from .rules.scoring import group_indices, score_indicators
 from .rules.vocabularies import CONTRACEPTIVE_METHODS, POKTAN
+from .selectors.records import inputs_from_records
 from .services import kampung_program_save, kampung_refresh_estimate, kampung_set_level
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -673,7 +673,7 @@ def draw_records(
             programs=programs,
             today=today,
         )
-        inputs = selectors.inputs_from_records(profile, figures[-1], cross_sector_count(activities))
+        inputs = inputs_from_records(profile, figures[-1], cross_sector_count(activities))
         indices = group_indices(score_indicators(inputs))
         if (indices.input_met, indices.proses_met, indices.output_met) == shape:
             break

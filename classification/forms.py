@@ -21,7 +21,6 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
 from .conflicts import latest_revision
 from .models import (
     Activity,
@@ -47,6 +46,8 @@ from .rules.figures import (
     figures_rule_errors,
 )
 from .rules.vocabularies import MECHANISMS
+from .selectors.audit import AuditFilters
+from .selectors.audit_kinds import KIND_CHOICES
 
 # Kampung KB was launched in 2016 (domain.md §3).
 PROGRAMME_START = datetime.date(2016, 1, 1)
@@ -584,7 +585,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jenis"].choices = [("", _("Semua jenis")), *audit.KIND_CHOICES]
+        self.fields["jenis"].choices = [("", _("Semua jenis")), *KIND_CHOICES]
 
     def clean(self):
         cleaned = super().clean()
@@ -598,13 +599,13 @@ class AuditFilterForm(forms.Form):
             )
         return cleaned
 
-    def filters(self) -> audit.AuditFilters:
+    def filters(self) -> AuditFilters:
         """The filters for ``audit.audit_entries``: those given and valid (errors are shown)."""
         if not self.is_bound:
-            return audit.AuditFilters()
+            return AuditFilters()
         self.is_valid()
         data = self.cleaned_data
-        return audit.AuditFilters(
+        return AuditFilters(
             kampung=data.get("kampung") or "",
             user=data.get("pengguna") or "",
             date_from=data.get("dari"),

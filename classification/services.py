@@ -10,8 +10,6 @@ from django.db import IntegrityError, transaction
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
-from . import selectors
-from .audit import person_name
 from .conflicts import EditConflict, field_changes, lock_at_revision, lock_at_version
 from .models import (
     Activity,
@@ -27,7 +25,9 @@ from .models import (
     Provinsi,
 )
 from .models.kampung import IDENTITY_FIELDS
+from .models.people import person_name
 from .regions import VillageRow, batched
+from .selectors.records import kampung_records, latest_profile
 
 
 def level_at(*, kampung: Kampung, on: datetime.date) -> str | None:
@@ -157,7 +157,7 @@ def kampung_refresh_estimate(*, kampung: Kampung):
     Runs inside every write that changes profile, figures or activities, so the table's
     "estimated level" column never lags behind what the Pokja entered.
     """
-    records = selectors.kampung_records(kampung=kampung)
+    records = kampung_records(kampung=kampung)
     indices = records.assessment.indices
     Kampung.objects.filter(pk=kampung.pk).update(
         estimated_level_id=records.assessment.level.value,
@@ -185,7 +185,7 @@ def profile_create(
     """
     Kampung.objects.select_for_update().filter(pk=kampung.pk).first()
     if based_on is not None:
-        latest = selectors.latest_profile(kampung=kampung)
+        latest = latest_profile(kampung=kampung)
         if (latest.pk if latest else 0) != based_on:
             # Only this kampung's versions: the id comes from the form, so it is not trusted.
             seen = kampung.profiles.filter(pk=based_on).first()

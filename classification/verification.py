@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, selectors
-from .audit import person_name
+from . import permissions
 from .models import Assessment, ClassificationLevel, Kampung, LevelChange
+from .models.people import person_name
+from .selectors.records import kampung_records
 from .services import kampung_set_level
 
 
@@ -27,7 +28,7 @@ def _month_start(day: datetime.date) -> datetime.date:
 def _snapshot(assessment: Assessment) -> None:
     """Copy the kampung's current records and what the rule makes of them into the assessment."""
     kampung = assessment.kampung
-    records = selectors.kampung_records(kampung=kampung)
+    records = kampung_records(kampung=kampung)
     result = records.assessment
     assessment.profile = records.profile
     assessment.figures = records.figures

@@ -17,7 +17,6 @@ from django.test import SimpleTestCase
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
-from classification import selectors
 from classification.models import (
     ClassificationLevel,
     Kampung,
@@ -25,6 +24,9 @@ from classification.models import (
     LevelChange,
     ThematicProgram,
 )
+from classification.selectors.dashboard import district_summary
+from classification.selectors.levels import level_list
+from classification.selectors.target import target_progress
 from classification.services import kampung_set_level
 from tests.base import (
     KAMPUNG_A,
@@ -202,8 +204,8 @@ class DistrictSummaryTests(ApiTestCase):
 
     def test_summary_is_what_the_selectors_say(self, _today):
         data = self.get_json(SUMMARY.format(TANAH_LAUT), self.peninjau)
-        levels = selectors.level_list()
-        summary = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
+        levels = level_list()
+        summary = district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
         self.assertEqual(
             [row["count"] for row in data["by_level"]], [c.count for c in summary.levels]
         )
@@ -211,7 +213,7 @@ class DistrictSummaryTests(ApiTestCase):
             [Decimal(str(row["share"])) for row in data["by_level"]],
             [c.share for c in summary.levels],
         )
-        progress = selectors.target_progress(kabupaten_kode=TANAH_LAUT, levels=levels, today=TODAY)
+        progress = target_progress(kabupaten_kode=TANAH_LAUT, levels=levels, today=TODAY)
         self.assertEqual(
             [y["actual"] for y in data["target"]["years"]], [y.actual for y in progress.years]
         )

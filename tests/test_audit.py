@@ -12,8 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from classification import audit, services, verification
-from classification.audit import AuditFilters, FieldChange
+from classification import services, verification
 from classification.conflicts import latest_revision
 from classification.models import (
     Activity,
@@ -25,6 +24,15 @@ from classification.models import (
     TargetPolicy,
 )
 from classification.permissions import access_for
+from classification.selectors.audit import (
+    KAMPUNG_PAGE_ENTRIES,
+    AuditEntry,
+    AuditFilters,
+    audit_entries,
+    kampung_history,
+)
+from classification.selectors.audit_kinds import KAMPUNG_KINDS
+from classification.selectors.changes import BASELINE_REASON, FieldChange, display_value
 from tests.base import KAMPUNG_A, KAMPUNG_B, KAMPUNG_LAIN_KABUPATEN, PeopleTestCase
 from tests.history import acting_as
 from tests.records import FIGURES_JANUARY, PROFILE
@@ -37,13 +45,13 @@ KAMPUNG_HISTORY_QUERIES = 10
 WITA = datetime.timezone(datetime.timedelta(hours=8))
 
 
-def entries(viewer, **filters) -> list[audit.AuditEntry]:
+def entries(viewer, **filters) -> list[AuditEntry]:
     """Every entry the viewer may read (one long page), newest first."""
-    page = audit.audit_entries(user=viewer, filters=AuditFilters(**filters), per_page=10_000)
+    page = audit_entries(user=viewer, filters=AuditFilters(**filters), per_page=10_000)
     return list(page.object_list)
 
 
-def of_kampung(entries_, code: str) -> list[audit.AuditEntry]:
+def of_kampung(entries_, code: str) -> list[AuditEntry]:
     return [entry for entry in entries_ if entry.kampung_code == code]
 
 
@@ -255,7 +263,7 @@ class ScopeTests(AuditTestCase):
         for person in (self.pokja_a, self.pokja_b):
             access_for(person)
             with self.subTest(person=person.username), self.assertNumQueries(0):
-                page = audit.audit_entries(user=person)
+                page = audit_entries(user=person)
             self.assertEqual(list(page.object_list), [])
 
     def test_accounts_of_pokja_members_in_reach_and_ones_own(self):
@@ -310,7 +318,7 @@ class FilterTests(AuditTestCase):
         # The name change at 23:30 WITA on 15 January (15:30 UTC); the level correction at 00:30
         # WITA on the 16th, which is still the 15th in UTC.
         self.kampung.history.filter(history_type="~").exclude(
-            history_change_reason=audit.BASELINE_REASON
+            history_change_reason=BASELINE_REASON
         ).update(history_date=datetime.datetime(2026, 1, 15, 23, 30, tzinfo=WITA))
         LevelChange.history.filter(kampung=self.kampung, history_user=self.staf).update(
             history_date=datetime.datetime(2026, 1, 16, 0, 30, tzinfo=WITA)
@@ -349,15 +357,15 @@ class QueryCountTests(AuditTestCase):
 
     def test_a_page_costs_the_same_with_5_or_50_changes_on_it(self):
         self.add_changes(5)
-        queries, page = self.measure(audit.audit_entries, user=self.staf, per_page=5)
+        queries, page = self.measure(audit_entries, user=self.staf, per_page=5)
         self.assertEqual(queries, PAGE_QUERIES)
         self.assertEqual([e.object_label for e in page], ["5", "4", "3", "2", "1"])
         self.add_changes(45)
-        queries, page = self.measure(audit.audit_entries, user=self.staf)
+        queries, page = self.measure(audit_entries, user=self.staf)
         self.assertEqual(queries, PAGE_QUERIES)
         self.assertEqual(len(page), 50)
         self.assertEqual(page[0].changes, [FieldChange("Judul", "44", "45")])
-        queries, third = self.measure(audit.audit_entries, user=self.staf, page=3)
+        queries, third = self.measure(audit_entries, user=self.staf, page=3)
         self.assertEqual(queries, PAGE_QUERIES)
         self.assertEqual(len(third), 50)
 
@@ -365,7 +373,7 @@ class QueryCountTests(AuditTestCase):
         self.add_changes(12)
         everything = entries(self.staf)
         pages = [
-            list(audit.audit_entries(user=self.staf, page=number, per_page=7).object_list)
+            list(audit_entries(user=self.staf, page=number, per_page=7).object_list)
             for number in (1, 2, 3)
         ]
         self.assertEqual(
@@ -374,21 +382,21 @@ class QueryCountTests(AuditTestCase):
 
     def test_the_kampung_history_costs_the_same_whatever_it_holds(self):
         kampung = Kampung.objects.get(desa_kode=KAMPUNG_B)
-        queries, before = self.measure(audit.kampung_history, kampung=kampung)
+        queries, before = self.measure(kampung_history, kampung=kampung)
         self.assertEqual(queries, KAMPUNG_HISTORY_QUERIES)
         self.assertIn("pokja", [e.kind for e in before])  # pokja_b's seat
         self.kampung = kampung
         self.add_changes(30)
-        queries, after = self.measure(audit.kampung_history, kampung=kampung)
+        queries, after = self.measure(kampung_history, kampung=kampung)
         self.assertEqual(queries, KAMPUNG_HISTORY_QUERIES)
-        self.assertEqual(len(after), audit.KAMPUNG_PAGE_ENTRIES)
+        self.assertEqual(len(after), KAMPUNG_PAGE_ENTRIES)
         self.assertEqual(after[0].object_label, "30")
 
     def test_a_kampung_history_holds_only_its_own_records(self):
-        history = audit.kampung_history(kampung=self.kampung)
+        history = kampung_history(kampung=self.kampung)
         self.assertEqual(len(history), 10)
         kinds = {entry.kind for entry in history}
-        self.assertTrue(kinds <= {k.key for k in audit.KAMPUNG_KINDS}, kinds)
+        self.assertTrue(kinds <= {k.key for k in KAMPUNG_KINDS}, kinds)
         self.assertEqual({entry.kampung_code for entry in history}, {KAMPUNG_A})
 
 
@@ -396,17 +404,13 @@ class DisplayTests(AuditTestCase):
     def test_values_read_as_labels_in_indonesian(self):
         profile = KampungProfile.objects.filter(kampung=self.kampung).latest()
         field = KampungProfile._meta.get_field
-        self.assertEqual(audit.display_value(profile, field("pokja_exists")), "Ya")
-        self.assertEqual(audit.display_value(profile, field("has_rkm")), "Tidak")
+        self.assertEqual(display_value(profile, field("pokja_exists")), "Ya")
+        self.assertEqual(display_value(profile, field("has_rkm")), "Tidak")
         self.assertEqual(
-            audit.display_value(profile, field("poktan_present")), "BKB, BKR, BKL, UPPKA, PIK-R"
+            display_value(profile, field("poktan_present")), "BKB, BKR, BKL, UPPKA, PIK-R"
         )
-        self.assertEqual(audit.display_value(profile, field("pokja_sk_tanggal")), "—")
-        self.assertEqual(audit.display_value(profile, field("created_by")), "pokja_a")
+        self.assertEqual(display_value(profile, field("pokja_sk_tanggal")), "—")
+        self.assertEqual(display_value(profile, field("created_by")), "pokja_a")
         kampung = Kampung(latitude=Decimal("-3.80512"), photo="kampung/2026/tabanio.jpg")
-        self.assertEqual(
-            audit.display_value(kampung, Kampung._meta.get_field("latitude")), "-3,80512"
-        )
-        self.assertEqual(
-            audit.display_value(kampung, Kampung._meta.get_field("photo")), "tabanio.jpg"
-        )
+        self.assertEqual(display_value(kampung, Kampung._meta.get_field("latitude")), "-3,80512")
+        self.assertEqual(display_value(kampung, Kampung._meta.get_field("photo")), "tabanio.jpg")

@@ -6,8 +6,16 @@ import re
 import plotly.graph_objects as go
 from django.test import TestCase
 
-from classification import charts, selectors
+from classification import charts
 from classification.models import ClassificationLevel, Kampung, LevelChange
+from classification.selectors.dashboard import (
+    district_summary,
+    level_counts_by_kecamatan,
+    map_features,
+    program_counts_by_level,
+)
+from classification.selectors.levels import level_list
+from classification.selectors.target import target_progress
 from classification.services import kampung_set_level
 
 TANAH_LAUT = "63.01"
@@ -18,9 +26,9 @@ MULTIPOLYGON_KAMPUNG = "63.01.01.2004"  # Takisung: two separate polygons in the
 class ChartTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.levels = selectors.level_list()
+        cls.levels = level_list()
         cls.colours = {level.code: level.colour for level in cls.levels}
-        cls.summary = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=cls.levels)
+        cls.summary = district_summary(kabupaten_kode=TANAH_LAUT, levels=cls.levels)
 
 
 class LevelDistributionTests(ChartTestCase):
@@ -45,8 +53,8 @@ class LevelDistributionTests(ChartTestCase):
 
     def test_a_relabelled_level_shows_its_new_label(self):
         ClassificationLevel.objects.filter(code="paripurna").update(label="Berkelanjutan")
-        levels = selectors.level_list()
-        summary = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
+        levels = level_list()
+        summary = district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
         bar = charts.level_distribution(summary)["data"][0]
         self.assertEqual(bar["x"][-1], "Berkelanjutan")
 
@@ -55,7 +63,7 @@ class LevelsByKecamatanTests(ChartTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.rows = selectors.level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=cls.levels)
+        cls.rows = level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=cls.levels)
         cls.fig = charts.levels_by_kecamatan(cls.rows, cls.levels)
 
     def test_four_stacked_traces_one_per_level(self):
@@ -88,7 +96,7 @@ class LevelsByKecamatanTests(ChartTestCase):
 
 class TargetProgressTests(ChartTestCase):
     def progress(self, today: datetime.date):
-        return selectors.target_progress(
+        return target_progress(
             kabupaten_kode=TANAH_LAUT, total=135, levels=self.levels, today=today
         )
 
@@ -130,7 +138,7 @@ class LevelMapTests(ChartTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.features = selectors.map_features(kabupaten_kode=TANAH_LAUT)
+        cls.features = map_features(kabupaten_kode=TANAH_LAUT)
         cls.fig = charts.level_map(cls.features, cls.levels)
 
     def test_one_filled_trace_per_kampung(self):
@@ -207,15 +215,15 @@ class PlotlyAcceptsEveryFigureTests(ChartTestCase):
     """The builders skip plotly's validation for speed; here plotly validates what they make."""
 
     def test_every_builder_makes_a_figure_plotly_accepts(self):
-        rows = selectors.level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=self.levels)
-        progress = selectors.target_progress(
+        rows = level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=self.levels)
+        progress = target_progress(
             kabupaten_kode=TANAH_LAUT,
             total=135,
             levels=self.levels,
             today=datetime.date(2026, 6, 1),
         )
-        programs = selectors.program_counts_by_level(kabupaten_kode=TANAH_LAUT, levels=self.levels)
-        features = selectors.map_features(kabupaten_kode=TANAH_LAUT)
+        programs = program_counts_by_level(kabupaten_kode=TANAH_LAUT, levels=self.levels)
+        features = map_features(kabupaten_kode=TANAH_LAUT)
         figures = {
             "distribution": charts.level_distribution(self.summary),
             "kecamatan": charts.levels_by_kecamatan(rows, self.levels),

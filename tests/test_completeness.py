@@ -6,8 +6,8 @@ from unittest import mock
 from django.test import override_settings
 from django.utils import timezone
 
-from classification import selectors
 from classification.models import Activity, Kampung, KampungFigures, KampungProfile
+from classification.selectors.completeness import reporting_completeness
 from tests.base import KAMPUNG_A, KAMPUNG_B, KOTABARU, TANAH_LAUT, PeopleTestCase
 
 TODAY = datetime.date(2026, 11, 22)
@@ -28,7 +28,7 @@ def add_records(desa_kode: str, *, profile=True, figures_period=None, activity_d
 
 class CompletenessSelectorTests(PeopleTestCase):
     def rows(self, **kwargs):
-        result = selectors.reporting_completeness(kabupaten_kode=TANAH_LAUT, today=TODAY, **kwargs)
+        result = reporting_completeness(kabupaten_kode=TANAH_LAUT, today=TODAY, **kwargs)
         return result, {row.kampung.desa_kode: row for row in result.rows}
 
     def test_nothing_reported_means_every_kampung_is_missing_everything(self):
@@ -88,7 +88,7 @@ class CompletenessSelectorTests(PeopleTestCase):
         with self.assertNumQueries(1):
             self.rows()
         with self.assertNumQueries(1):
-            selectors.reporting_completeness(kabupaten_kode=KOTABARU, today=TODAY)
+            reporting_completeness(kabupaten_kode=KOTABARU, today=TODAY)
 
 
 @mock.patch("classification.views.local_today", return_value=TODAY)

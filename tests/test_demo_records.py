@@ -10,10 +10,17 @@ from collections import Counter
 from django.db.models import CheckConstraint, Count, F
 from django.test import TestCase
 
-from classification import demo, selectors
+from classification import demo
 from classification.models import Activity, Kampung, KampungFigures, KampungProfile, KampungProgram
 from classification.rules.assessment import assess
 from classification.rules.figures import POKTAN_TARGET_FIELDS
+from classification.selectors.records import (
+    cross_sector_agency_count,
+    inputs_from_records,
+    kampung_records,
+    latest_figures,
+    latest_profile,
+)
 from classification.services import profile_create
 from tests.base import KAMPUNG_A
 
@@ -149,10 +156,10 @@ class LoadRecordsTests(TestCase):
         for kampung in self.kampung:
             with self.subTest(kampung=kampung.desa_kode):
                 assessment = assess(
-                    selectors.inputs_from_records(
-                        selectors.latest_profile(kampung=kampung),
-                        selectors.latest_figures(kampung=kampung),
-                        selectors.cross_sector_agency_count(kampung=kampung),
+                    inputs_from_records(
+                        latest_profile(kampung=kampung),
+                        latest_figures(kampung=kampung),
+                        cross_sector_agency_count(kampung=kampung),
                     )
                 )
                 self.assertEqual(kampung.estimated_level_id, assessment.level.value)
@@ -167,9 +174,9 @@ class LoadRecordsTests(TestCase):
 
     def test_the_latest_month_is_the_one_estimated(self):
         kampung = Kampung.objects.get(desa_kode=KAMPUNG_A)
-        latest = selectors.latest_figures(kampung=kampung)
+        latest = latest_figures(kampung=kampung)
         self.assertEqual(latest.period, MONTHS[-1])
-        records = selectors.kampung_records(kampung=kampung)
+        records = kampung_records(kampung=kampung)
         self.assertEqual(records.figures, latest)
         self.assertEqual(records.assessment.level.value, kampung.estimated_level_id)
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.test import TestCase
 
-from classification import charts, selectors
+from classification import charts
 from classification.models import (
     Activity,
     Agency,
@@ -30,6 +30,16 @@ from classification.rules.scoring import (
     participation_percent,
     score_indicators,
     unmet_need_percent,
+)
+from classification.selectors.dashboard import program_counts_by_level
+from classification.selectors.kampung import level_history
+from classification.selectors.levels import level_list
+from classification.selectors.records import (
+    FIGURE_INPUT_FIELDS,
+    cross_sector_agency_count,
+    inputs_from_records,
+    latest_figures,
+    latest_profile,
 )
 from classification.services import (
     activity_delete,
@@ -107,10 +117,10 @@ def estimate_row(kampung: Kampung) -> tuple:
 def rule_on_records(kampung: Kampung) -> Assessment:
     """The rule applied afresh to what is stored: what the stored estimate must equal."""
     return assess(
-        selectors.inputs_from_records(
-            selectors.latest_profile(kampung=kampung),
-            selectors.latest_figures(kampung=kampung),
-            selectors.cross_sector_agency_count(kampung=kampung),
+        inputs_from_records(
+            latest_profile(kampung=kampung),
+            latest_figures(kampung=kampung),
+            cross_sector_agency_count(kampung=kampung),
         )
     )
 
@@ -118,7 +128,7 @@ def rule_on_records(kampung: Kampung) -> Assessment:
 class InputsFromRecordsTests(TestCase):
     def test_profile_answers_become_the_rule_inputs(self):
         profile = KampungProfile(**STRONG_PROFILE)
-        inputs = selectors.inputs_from_records(profile, None, 3)
+        inputs = inputs_from_records(profile, None, 3)
         self.assertIs(inputs.pokja_exists, True)
         self.assertIs(inputs.pokja_has_members, True)
         self.assertIs(inputs.pokja_members_trained, True)
@@ -138,19 +148,19 @@ class InputsFromRecordsTests(TestCase):
 
     def test_member_counts_become_yes_or_no(self):
         profile = KampungProfile(pokja_exists=True, pokja_members=12, pokja_members_trained=0)
-        inputs = selectors.inputs_from_records(profile, None, 0)
+        inputs = inputs_from_records(profile, None, 0)
         self.assertEqual(
             (inputs.pokja_exists, inputs.pokja_has_members, inputs.pokja_members_trained),
             (True, True, False),
         )
         self.assertEqual(score_indicators(inputs).i1, 3)
-        inputs = selectors.inputs_from_records(KampungProfile(pokja_exists=True), None, 0)
+        inputs = inputs_from_records(KampungProfile(pokja_exists=True), None, 0)
         self.assertEqual(score_indicators(inputs).i1, 2)  # Pokja only
 
     def test_figures_become_the_rule_inputs_field_by_field(self):
         figures = KampungFigures(**STRONG_FIGURES)
-        inputs = selectors.inputs_from_records(None, figures, 0)
-        for name in selectors.FIGURE_INPUT_FIELDS:
+        inputs = inputs_from_records(None, figures, 0)
+        for name in FIGURE_INPUT_FIELDS:
             with self.subTest(field=name):
                 self.assertEqual(getattr(inputs, name), getattr(figures, name))
         self.assertEqual(inputs.pus, 100)
@@ -161,7 +171,7 @@ class InputsFromRecordsTests(TestCase):
         self.assertEqual(participation_percent(inputs), 33)
 
     def test_missing_profile_leaves_its_answers_unknown_and_they_score_1(self):
-        inputs = selectors.inputs_from_records(None, KampungFigures(**STRONG_FIGURES), 0)
+        inputs = inputs_from_records(None, KampungFigures(**STRONG_FIGURES), 0)
         for name in (
             "pokja_exists",
             "pokja_has_members",
@@ -180,14 +190,14 @@ class InputsFromRecordsTests(TestCase):
         self.assertEqual(scores.group("output"), (4, 4, 4, 3))
 
     def test_missing_figures_leave_every_count_unknown_and_output_scores_1(self):
-        inputs = selectors.inputs_from_records(KampungProfile(**STRONG_PROFILE), None, 0)
-        for name in selectors.FIGURE_INPUT_FIELDS:
+        inputs = inputs_from_records(KampungProfile(**STRONG_PROFILE), None, 0)
+        for name in FIGURE_INPUT_FIELDS:
             with self.subTest(field=name):
                 self.assertIsNone(getattr(inputs, name))
         self.assertEqual(score_indicators(inputs).group("output"), (1, 1, 1, 1))
 
     def test_no_records_at_all_is_dasar_with_every_index_1(self):
-        assessment = assess(selectors.inputs_from_records(None, None, 0))
+        assessment = assess(inputs_from_records(None, None, 0))
         self.assertEqual(assessment.level, Level.DASAR)
         self.assertEqual(
             (assessment.indices.input, assessment.indices.proses, assessment.indices.output),
@@ -283,18 +293,18 @@ class StoredEstimateTests(PeopleTestCase):
     def test_p3_counts_distinct_cross_sector_agencies_and_not_the_kb_office_or_bkkbn(self):
         profile_create(kampung=self.kampung, by=self.pokja_b, **STRONG_PROFILE)
         self.add_activity(KB_OFFICE, BKKBN, day=1)
-        self.assertEqual(selectors.cross_sector_agency_count(kampung=self.kampung), 0)
+        self.assertEqual(cross_sector_agency_count(kampung=self.kampung), 0)
         self.assertEstimate("dasar", "3.60", "2.33", "1.00")
 
         self.add_activity("Puskesmas", "Dinas Kesehatan", KB_OFFICE, day=2)
         self.add_activity("Puskesmas", "Dinas Kesehatan", day=3)
         # Two distinct agencies however often they appear: P3 2 → (3 + 3 + 2) ÷ 3 = 2.67.
-        self.assertEqual(selectors.cross_sector_agency_count(kampung=self.kampung), 2)
+        self.assertEqual(cross_sector_agency_count(kampung=self.kampung), 2)
         self.assertEstimate("dasar", "3.60", "2.67", "1.00")
 
         self.add_activity("BNN", "TP PKK", BKKBN, day=4)
         # Four distinct: P3 3 → Proses 3.00; Input and Proses met, Output not: berkembang.
-        self.assertEqual(selectors.cross_sector_agency_count(kampung=self.kampung), 4)
+        self.assertEqual(cross_sector_agency_count(kampung=self.kampung), 4)
         self.assertEstimate("berkembang", "3.60", "3.00", "1.00")
 
     def test_agencies_of_another_kampung_do_not_count(self):
@@ -306,8 +316,8 @@ class StoredEstimateTests(PeopleTestCase):
             by=self.staf,
             agencies=[self.agency["Puskesmas"], self.agency["BNN"]],
         )
-        self.assertEqual(selectors.cross_sector_agency_count(kampung=self.kampung), 0)
-        self.assertEqual(selectors.cross_sector_agency_count(kampung=other), 2)
+        self.assertEqual(cross_sector_agency_count(kampung=self.kampung), 0)
+        self.assertEqual(cross_sector_agency_count(kampung=other), 2)
 
     def test_changing_an_activity_s_agencies_moves_the_estimate(self):
         profile_create(kampung=self.kampung, by=self.pokja_b, **STRONG_PROFILE)
@@ -336,7 +346,7 @@ class StoredEstimateTests(PeopleTestCase):
         # are untouched, and no level change is written.
         self.assertEqual(official.get(), before)
         self.assertEqual(LevelChange.objects.count(), changes)
-        self.assertEqual(selectors.level_history(kampung=self.kampung)[0].level_to_id, "dasar")
+        self.assertEqual(level_history(kampung=self.kampung)[0].level_to_id, "dasar")
 
     def test_a_new_official_level_leaves_the_estimate_alone(self):
         profile_create(kampung=self.kampung, by=self.pokja_b, **STRONG_PROFILE)
@@ -556,7 +566,7 @@ class ProgramFilterAndChartTests(PeopleTestCase):
                 by=None,
             )
         Kampung.objects.filter(desa_kode="63.01.01.2005").update(is_active=False)
-        cls.levels = selectors.level_list()
+        cls.levels = level_list()
 
     def test_program_filter_lists_kampung_with_an_active_or_pilot_tag(self):
         self.client.force_login(self.staf)
@@ -582,7 +592,7 @@ class ProgramFilterAndChartTests(PeopleTestCase):
 
     def test_program_counts_by_official_level_in_one_query(self):
         with self.assertNumQueries(1):
-            rows = selectors.program_counts_by_level(kabupaten_kode="63.01", levels=self.levels)
+            rows = program_counts_by_level(kabupaten_kode="63.01", levels=self.levels)
         self.assertEqual(
             [(row.name, row.total, row.counts) for row in rows],
             [
@@ -601,12 +611,12 @@ class ProgramFilterAndChartTests(PeopleTestCase):
             source=LevelChange.Source.CORRECTION,
             by=self.staf,
         )
-        rows = selectors.program_counts_by_level(kabupaten_kode="63.01", levels=self.levels)
+        rows = program_counts_by_level(kabupaten_kode="63.01", levels=self.levels)
         bersinar = next(row for row in rows if row.name == "Kampung Bersinar")
         self.assertEqual(bersinar.counts, [1, 1, 1, 0])
 
     def test_chart_traces_are_the_selector_counts(self):
-        rows = selectors.program_counts_by_level(kabupaten_kode="63.01", levels=self.levels)
+        rows = program_counts_by_level(kabupaten_kode="63.01", levels=self.levels)
         fig = charts.programs_by_level(rows, self.levels)
         traces = fig["data"]
         self.assertEqual(
@@ -627,7 +637,7 @@ class ProgramFilterAndChartTests(PeopleTestCase):
         self.client.force_login(self.staf)
         response = self.client.get("/")
         self.assertEqual(response.status_code, 200)
-        expected = selectors.program_counts_by_level(kabupaten_kode="63.01", levels=self.levels)
+        expected = program_counts_by_level(kabupaten_kode="63.01", levels=self.levels)
         self.assertEqual(response.context["by_program"], expected)
         self.assertContains(response, 'id="chart-program"')
 

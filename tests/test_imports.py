@@ -12,7 +12,6 @@ import tracemalloc
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from classification import selectors
 from classification.imports import (
     MAX_ERRORS,
     FiguresRow,
@@ -22,6 +21,8 @@ from classification.imports import (
     import_parse,
 )
 from classification.models import ClassificationLevel, Kampung, KampungFigures, LevelChange
+from classification.selectors.dashboard import district_summary
+from classification.selectors.levels import level_list
 from classification.services import kampung_set_level
 from tests.base import TANAH_LAUT, PeopleTestCase
 from tests.import_files import (
@@ -381,8 +382,8 @@ class LevelApplyTests(ImportTestCase):
         return plan, import_apply(plan=plan, by=self.staf)
 
     def test_a_good_file_writes_import_changes_and_moves_the_dashboard(self):
-        levels = selectors.level_list()
-        before = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
+        levels = level_list()
+        before = district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
         plan, applied = self.apply(self.write_csv(GOOD_LEVEL_ROWS))
         self.assertEqual(applied, 3)
         changes = LevelChange.objects.filter(source=LevelChange.Source.IMPORT).order_by("id")
@@ -402,7 +403,7 @@ class LevelApplyTests(ImportTestCase):
             (kampung.official_level_id, kampung.official_level_since),
             ("mandiri", datetime.date(2026, 2, 1)),
         )
-        after = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
+        after = district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
         moved = {
             level.code: after.count_of(level.code) - before.count_of(level.code) for level in levels
         }

@@ -8,9 +8,11 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from classification import charts, selectors
+from classification import charts
 from classification.models import Kabupaten, TargetPolicy
-from classification.rollups import kabupaten_rollup
+from classification.selectors.levels import level_list
+from classification.selectors.rollups import kabupaten_rollup
+from classification.selectors.target import target_progress
 from tests.base import KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase, make_user
 
 TODAY = datetime.date(2026, 6, 30)
@@ -18,7 +20,7 @@ TODAY = datetime.date(2026, 6, 30)
 
 class RollupSelectorTests(TestCase):
     def setUp(self):
-        self.levels = selectors.level_list()
+        self.levels = level_list()
 
     def rollup(self, provinsi_kode="63"):
         return kabupaten_rollup(provinsi_kode=provinsi_kode, levels=self.levels, today=TODAY)
@@ -40,9 +42,7 @@ class RollupSelectorTests(TestCase):
     def test_target_matches_the_district_target_page(self):
         rows = {row.kode: row for row in self.rollup().rows}
         for kode in (TANAH_LAUT, KOTABARU):
-            progress = selectors.target_progress(
-                kabupaten_kode=kode, levels=self.levels, today=TODAY
-            )
+            progress = target_progress(kabupaten_kode=kode, levels=self.levels, today=TODAY)
             with self.subTest(kode=kode):
                 self.assertEqual(rows[kode].target, progress.current.target)
                 self.assertEqual(rows[kode].actual, progress.current.actual)
@@ -58,9 +58,7 @@ class RollupSelectorTests(TestCase):
             },
         )
         row = next(row for row in self.rollup().rows if row.kode == TANAH_LAUT)
-        progress = selectors.target_progress(
-            kabupaten_kode=TANAH_LAUT, levels=self.levels, today=TODAY
-        )
+        progress = target_progress(kabupaten_kode=TANAH_LAUT, levels=self.levels, today=TODAY)
         self.assertEqual(row.default_policy, 0)
         self.assertEqual(row.target, progress.current.target)
 

@@ -12,8 +12,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.test import TestCase, override_settings
 
-from classification import selectors
 from classification.models import ClassificationLevel, Kabupaten, Kampung, LevelChange, TargetPolicy
+from classification.selectors.dashboard import (
+    district_summary,
+    level_counts_by_kecamatan,
+    map_features,
+    recent_level_changes,
+)
+from classification.selectors.levels import level_list, upper_counts_on
+from classification.selectors.regions import home_kabupaten_code, kabupaten_for_user
+from classification.selectors.target import target_progress
 from classification.services import kampung_set_level
 
 from .base import KOTABARU, TANAH_LAUT, PeopleTestCase
@@ -31,7 +39,7 @@ def fresh(user):
 class SelectorTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.levels = selectors.level_list()
+        cls.levels = level_list()
         cls.by_code = {level.code: level for level in cls.levels}
 
     def set_level(self, kampung, code, date, source=LevelChange.Source.VERIFICATION):
@@ -50,13 +58,11 @@ class SelectorTestCase(TestCase):
         return found
 
     def summary(self, kode=TANAH_LAUT):
-        return selectors.district_summary(kabupaten_kode=kode, levels=self.levels)
+        return district_summary(kabupaten_kode=kode, levels=self.levels)
 
     def progress(self, today=MID_2026, kode=TANAH_LAUT):
         total = self.summary(kode).total
-        return selectors.target_progress(
-            kabupaten_kode=kode, total=total, levels=self.levels, today=today
-        )
+        return target_progress(kabupaten_kode=kode, total=total, levels=self.levels, today=today)
 
 
 class DistrictSummaryTests(SelectorTestCase):
@@ -104,15 +110,15 @@ class DistrictSummaryTests(SelectorTestCase):
 
     def test_relabelled_top_level_is_shown(self):
         ClassificationLevel.objects.filter(code="paripurna").update(label="Berkelanjutan")
-        levels = selectors.level_list()
-        summary = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
+        levels = level_list()
+        summary = district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
         self.assertEqual(summary.levels[-1].label, "Berkelanjutan")
         self.assertEqual(summary.levels[-1].count, 14)
 
 
 class LevelCountsByKecamatanTests(SelectorTestCase):
     def test_eleven_kecamatan_adding_up_to_the_district(self):
-        rows = selectors.level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=self.levels)
+        rows = level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=self.levels)
         self.assertEqual(len(rows), 11)
         self.assertEqual([row.kode for row in rows], [f"63.01.{i:02d}" for i in range(1, 12)])
         self.assertEqual(sum(row.total for row in rows), 135)
@@ -126,14 +132,14 @@ class LevelCountsByKecamatanTests(SelectorTestCase):
                 self.assertEqual(sum(row.counts), row.total)
 
     def test_pelaihari_has_20(self):
-        rows = selectors.level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=self.levels)
+        rows = level_counts_by_kecamatan(kabupaten_kode=TANAH_LAUT, levels=self.levels)
         pelaihari = next(row for row in rows if row.kode == "63.01.03")
         self.assertEqual((pelaihari.nama, pelaihari.total), ("Pelaihari", 20))
         bati_bati = next(row for row in rows if row.kode == "63.01.05")
         self.assertEqual((bati_bati.nama, bati_bati.total), ("Bati Bati", 14))
 
     def test_district_without_levels_counts_totals_only(self):
-        rows = selectors.level_counts_by_kecamatan(kabupaten_kode=KOTABARU, levels=self.levels)
+        rows = level_counts_by_kecamatan(kabupaten_kode=KOTABARU, levels=self.levels)
         self.assertEqual(sum(row.total for row in rows), KOTABARU_TOTAL)
         self.assertTrue(all(row.counts == [0, 0, 0, 0] for row in rows))
 
@@ -153,14 +159,14 @@ class UpperCountsOnTests(SelectorTestCase):
             (datetime.date(2026, 5, 1), 17),
             (datetime.date(2026, 9, 1), 18),
         ]
-        counts = selectors.upper_counts_on(
+        counts = upper_counts_on(
             kabupaten_kode=TANAH_LAUT, dates=[date for date, _ in cases], levels=self.levels
         )
         self.assertEqual(counts, [expected for _, expected in cases])
 
     def test_district_without_levels(self):
         self.assertEqual(
-            selectors.upper_counts_on(
+            upper_counts_on(
                 kabupaten_kode=KOTABARU, dates=[BASELINE, MID_2026], levels=self.levels
             ),
             [0, 0],
@@ -245,7 +251,7 @@ class TargetProgressTests(SelectorTestCase):
 
 class MapFeaturesTests(SelectorTestCase):
     def test_every_tanah_laut_kampung_with_its_boundary_and_level(self):
-        features = selectors.map_features(kabupaten_kode=TANAH_LAUT)
+        features = map_features(kabupaten_kode=TANAH_LAUT)
         self.assertEqual(len(features), 135)
         codes = [feature["desa_kode"] for feature in features]
         self.assertEqual(codes, sorted(codes))
@@ -257,11 +263,11 @@ class MapFeaturesTests(SelectorTestCase):
         self.assertIn(tabanio["boundary"]["type"], {"Polygon", "MultiPolygon"})
 
     def test_district_without_boundaries_has_no_features(self):
-        self.assertEqual(selectors.map_features(kabupaten_kode=KOTABARU), [])
+        self.assertEqual(map_features(kabupaten_kode=KOTABARU), [])
 
     def test_kampung_without_boundary_is_left_off(self):
         Kampung.objects.filter(desa_kode="63.01.01.2002").update(boundary=None)
-        self.assertEqual(len(selectors.map_features(kabupaten_kode=TANAH_LAUT)), 134)
+        self.assertEqual(len(map_features(kabupaten_kode=TANAH_LAUT)), 134)
 
 
 class SelectorQueryCountTests(SelectorTestCase):
@@ -272,23 +278,23 @@ class SelectorQueryCountTests(SelectorTestCase):
         for kode in (TANAH_LAUT, KOTABARU):
             with self.subTest(kabupaten=kode):
                 with self.assertNumQueries(1):
-                    selectors.level_list()
+                    level_list()
                 with self.assertNumQueries(1):
-                    summary = selectors.district_summary(kabupaten_kode=kode, levels=self.levels)
+                    summary = district_summary(kabupaten_kode=kode, levels=self.levels)
                 with self.assertNumQueries(1):
-                    selectors.level_counts_by_kecamatan(kabupaten_kode=kode, levels=self.levels)
+                    level_counts_by_kecamatan(kabupaten_kode=kode, levels=self.levels)
                 with self.assertNumQueries(1):
-                    selectors.upper_counts_on(
+                    upper_counts_on(
                         kabupaten_kode=kode, dates=[BASELINE, MID_2026, today], levels=self.levels
                     )
                 with self.assertNumQueries(2):
-                    selectors.target_progress(
+                    target_progress(
                         kabupaten_kode=kode, total=summary.total, levels=self.levels, today=today
                     )
                 with self.assertNumQueries(1):
-                    selectors.map_features(kabupaten_kode=kode)
+                    map_features(kabupaten_kode=kode)
                 with self.assertNumQueries(1):
-                    selectors.recent_level_changes(kabupaten_kode=kode)
+                    recent_level_changes(kabupaten_kode=kode)
 
 
 class HomeKabupatenTests(PeopleTestCase):
@@ -311,16 +317,16 @@ class HomeKabupatenTests(PeopleTestCase):
         ]
         for name, user, expected in cases:
             with self.subTest(user=name):
-                self.assertEqual(selectors.home_kabupaten_code(user=user), expected)
+                self.assertEqual(home_kabupaten_code(user=user), expected)
 
     def test_reviewer_skips_kabupaten_without_kampung(self):
         # 63.00 sorts first but has no kampung loaded: not a useful first page.
         Kabupaten.objects.create(kode="63.00", nama="Kosong", provinsi_id="63")
-        self.assertEqual(selectors.home_kabupaten_code(user=self.peninjau), TANAH_LAUT)
+        self.assertEqual(home_kabupaten_code(user=self.peninjau), TANAH_LAUT)
 
     @override_settings(DEFAULT_KABUPATEN="63.02")
     def test_superuser_default_is_a_setting(self):
-        self.assertEqual(selectors.home_kabupaten_code(user=self.admin), KOTABARU)
+        self.assertEqual(home_kabupaten_code(user=self.admin), KOTABARU)
 
     def test_query_counts(self):
         cases = [
@@ -332,7 +338,7 @@ class HomeKabupatenTests(PeopleTestCase):
         for user, queries in cases:
             user = fresh(user)
             with self.subTest(user=user.username), self.assertNumQueries(queries):
-                selectors.home_kabupaten_code(user=user)
+                home_kabupaten_code(user=user)
 
 
 class KabupatenForUserTests(PeopleTestCase):
@@ -354,20 +360,20 @@ class KabupatenForUserTests(PeopleTestCase):
             for kode in (TANAH_LAUT, KOTABARU, "64.01"):
                 with self.subTest(user=name, kabupaten=kode):
                     if kode in reachable:
-                        kabupaten = selectors.kabupaten_for_user(user=user, kode=kode)
+                        kabupaten = kabupaten_for_user(user=user, kode=kode)
                         self.assertEqual(kabupaten.kode, kode)
                         self.assertEqual(kabupaten.provinsi.nama, "Kalimantan Selatan")
                     else:
                         with self.assertRaises(Http404):
-                            selectors.kabupaten_for_user(user=user, kode=kode)
+                            kabupaten_for_user(user=user, kode=kode)
 
     def test_a_code_in_scope_that_does_not_exist_is_404(self):
         for user in (self.peninjau, self.admin):
             with self.subTest(user=user.username), self.assertRaises(Http404):
-                selectors.kabupaten_for_user(user=user, kode="63.99")
+                kabupaten_for_user(user=user, kode="63.99")
 
     def test_query_count_is_the_same_for_both_districts(self):
         for user, kode in ((self.staf, TANAH_LAUT), (self.staf_lain, KOTABARU)):
             user = fresh(user)
             with self.subTest(kabupaten=kode), self.assertNumQueries(4):
-                selectors.kabupaten_for_user(user=user, kode=kode)
+                kabupaten_for_user(user=user, kode=kode)

@@ -10,10 +10,17 @@ from decimal import Decimal
 
 from django.test import TestCase
 
-from classification import selectors
 from classification.models import Kampung, LevelChange
 from classification.permissions import access_for
 from classification.rules.targets import Movement, Pace, moved_up
+from classification.selectors.levels import level_list
+from classification.selectors.records import kampung_records
+from classification.selectors.regions import readable_kabupaten
+from classification.selectors.target import (
+    movements_by_kecamatan,
+    target_candidates,
+    target_progress,
+)
 from classification.services import figures_create, kampung_set_level, level_at, profile_create
 
 from .base import KOTABARU, TANAH_LAUT, PeopleTestCase
@@ -27,7 +34,7 @@ TODAY_2026 = D(2026, 11, 22)
 class TargetSelectorTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.levels = selectors.level_list()
+        cls.levels = level_list()
         cls.by_code = {level.code: level for level in cls.levels}
 
     def set_level(self, kampung, code, date, source=LevelChange.Source.VERIFICATION):
@@ -46,7 +53,7 @@ class TargetSelectorTestCase(TestCase):
         return found
 
     def progress(self, today, kode=TANAH_LAUT, **kwargs):
-        return selectors.target_progress(
+        return target_progress(
             kabupaten_kode=kode, levels=self.levels, today=today, detailed=True, **kwargs
         )
 
@@ -172,7 +179,7 @@ class MovementByYearTests(TargetSelectorTestCase):
         )
 
     def test_without_detailed_there_are_no_movements_and_no_pace(self):
-        progress = selectors.target_progress(
+        progress = target_progress(
             kabupaten_kode=TANAH_LAUT, levels=self.levels, today=D(2026, 6, 30)
         )
         self.assertEqual([y.movement for y in progress.years], [None, None])
@@ -223,9 +230,7 @@ class PaceAndProjectionTests(TargetSelectorTestCase):
 
 class MovementsByKecamatanTests(TargetSelectorTestCase):
     def rows(self, kode=TANAH_LAUT, start=END_2025, end=TODAY_2026):
-        return selectors.movements_by_kecamatan(
-            kabupaten_kode=kode, levels=self.levels, start=start, end=end
-        )
+        return movements_by_kecamatan(kabupaten_kode=kode, levels=self.levels, start=start, end=end)
 
     def test_moved_up_per_kecamatan_this_year(self):
         for kampung in self.kampung_at("dasar", 2, kecamatan="63.01.01"):  # Takisung
@@ -351,7 +356,7 @@ class TargetCandidatesTests(TargetSelectorTestCase):
         Kampung.objects.filter(desa_kode="63.01.01.2010").update(is_active=False)
 
     def candidates(self, kode=TANAH_LAUT, limit=20):
-        return selectors.target_candidates(kabupaten_kode=kode, levels=self.levels, limit=limit)
+        return target_candidates(kabupaten_kode=kode, levels=self.levels, limit=limit)
 
     def test_estimated_mandiri_first_then_smallest_shortfall(self):
         rows = self.candidates()
@@ -397,7 +402,7 @@ class TargetCandidatesTests(TargetSelectorTestCase):
         figures_create(kampung=kampung, by=None, **FIGURES)
         kampung.refresh_from_db()
         self.assertEqual(kampung.estimated_level_id, "berkembang")  # Output not met
-        expected = selectors.kampung_records(kampung=kampung).assessment.missing_for_next_level
+        expected = kampung_records(kampung=kampung).assessment.missing_for_next_level
         self.assertTrue(expected)
         row = next(r for r in self.candidates() if r.kampung.pk == kampung.pk)
         self.assertEqual(row.missing, expected)
@@ -414,7 +419,7 @@ class TargetCandidatesTests(TargetSelectorTestCase):
         rows = {row.kampung.pk: row for row in self.candidates()}
         for item in (kampung, other):
             with self.subTest(kampung=item.desa_kode):
-                records = selectors.kampung_records(kampung=item)
+                records = kampung_records(kampung=item)
                 self.assertEqual(rows[item.pk].missing, records.assessment.missing_for_next_level)
 
     def test_district_without_estimates_has_no_candidates(self):
@@ -443,7 +448,7 @@ class ReadableKabupatenTests(PeopleTestCase):
             with self.subTest(user=user.username):
                 access_for(user)  # read once per request, before any page's own queries
                 with self.assertNumQueries(1):
-                    found = selectors.readable_kabupaten(user=user)
+                    found = readable_kabupaten(user=user)
                 self.assertEqual([k.kode for k in found], expected)
 
 
@@ -455,6 +460,6 @@ class TargetQueryCountTests(TargetSelectorTestCase):
                 with self.assertNumQueries(2):
                     self.progress(today, kode=kode)
                 with self.assertNumQueries(1):
-                    selectors.movements_by_kecamatan(
+                    movements_by_kecamatan(
                         kabupaten_kode=kode, levels=self.levels, start=D(2027, 12, 31), end=today
                     )

@@ -12,9 +12,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from classification import permissions, selectors, verification
+from classification import permissions, verification
 from classification.models import Assessment, ClassificationLevel, Kampung, LevelChange
 from classification.permissions import DP3A_GROUP
+from classification.selectors.completeness import pokja_kampung_overview
+from classification.selectors.records import latest_profile
+from classification.selectors.verification import (
+    assessment_changes,
+    latest_verified_assessment,
+    verification_queue,
+)
 from classification.services import figures_create
 
 from .base import KAMPUNG_A, KAMPUNG_B, TANAH_LAUT, PeopleTestCase, make_user
@@ -65,7 +72,7 @@ class AssessmentSaveTests(VerificationTestCase):
     def test_submitting_snapshots_profile_figures_scores_and_both_levels(self):
         assessment = self.save(proposed="mandiri", note="Kegiatan BKR rutin tiap bulan.")
         self.assertEqual(assessment.status, Assessment.Status.SUBMITTED)
-        self.assertEqual(assessment.profile, selectors.latest_profile(kampung=self.tabanio))
+        self.assertEqual(assessment.profile, latest_profile(kampung=self.tabanio))
         self.assertEqual(assessment.figures.period, datetime.date(2026, 1, 1))
         self.assertEqual(assessment.scores, JANUARY_SCORES)
         self.assertEqual(
@@ -276,8 +283,8 @@ class LevelCorrectTests(VerificationTestCase):
 class AssessmentChangesTests(VerificationTestCase):
     def test_the_first_assessment_has_nothing_to_compare_with(self):
         assessment = self.save()
-        previous = selectors.latest_verified_assessment(assessment=assessment)
-        changes = selectors.assessment_changes(assessment=assessment, previous=previous)
+        previous = latest_verified_assessment(assessment=assessment)
+        changes = assessment_changes(assessment=assessment, previous=previous)
         self.assertIsNone(previous)
         self.assertTrue(changes.is_first)
 
@@ -285,9 +292,9 @@ class AssessmentChangesTests(VerificationTestCase):
         first = self.verify(self.save())
         figures_create(kampung=self.tabanio, by=self.pokja_a, **FIGURES_FEBRUARY)
         second = self.save()
-        previous = selectors.latest_verified_assessment(assessment=second)
+        previous = latest_verified_assessment(assessment=second)
         self.assertEqual(previous, first)
-        changes = selectors.assessment_changes(assessment=second, previous=previous)
+        changes = assessment_changes(assessment=second, previous=previous)
         self.assertEqual([str(change) for change in changes.scores], ["O2 CPR 2 → 3"])
         self.assertEqual([str(change) for change in changes.indices], ["Indeks Output 3,25 → 3,50"])
         self.assertFalse(changes.is_first)
@@ -296,7 +303,7 @@ class AssessmentChangesTests(VerificationTestCase):
     def test_the_same_records_again_change_nothing(self):
         first = self.verify(self.save())
         second = self.save()
-        changes = selectors.assessment_changes(assessment=second, previous=first)
+        changes = assessment_changes(assessment=second, previous=first)
         self.assertTrue(changes.unchanged)
 
 
@@ -313,17 +320,17 @@ class VerificationQueueSelectorTests(VerificationTestCase):
         Assessment.objects.filter(pk=benua_lawas.pk).update(
             submitted_at=tabanio.submitted_at - datetime.timedelta(days=3)
         )
-        rows = selectors.verification_queue(user=fresh(self.staf))
+        rows = verification_queue(user=fresh(self.staf))
         self.assertEqual([row.assessment.pk for row in rows], [benua_lawas.pk, tabanio.pk])
-        self.assertEqual(selectors.verification_queue(user=fresh(self.staf_lain)), [])
-        everything = selectors.verification_queue(user=fresh(self.superuser))
+        self.assertEqual(verification_queue(user=fresh(self.staf_lain)), [])
+        everything = verification_queue(user=fresh(self.superuser))
         self.assertEqual(len(everything), 2)
 
     def test_drafts_returned_and_verified_ones_are_not_in_the_queue(self):
         self.save(by=self.pokja_b, kampung=self.benua_lawas, submit=False)
         returned = self.save()
         verification.assessment_return(assessment=returned, by=self.staf, note="Perbaiki.")
-        self.assertEqual(selectors.verification_queue(user=fresh(self.staf)), [])
+        self.assertEqual(verification_queue(user=fresh(self.staf)), [])
 
     def test_two_queries_whatever_the_length_of_the_queue(self):
         self.verify(self.save())
@@ -331,10 +338,10 @@ class VerificationQueueSelectorTests(VerificationTestCase):
         staf = fresh(self.staf)
         permissions.access_for(staf)
         with self.assertNumQueries(2):
-            one = selectors.verification_queue(user=staf)
+            one = verification_queue(user=staf)
         self.save(by=self.pokja_b, kampung=self.benua_lawas)
         with self.assertNumQueries(2):
-            two = selectors.verification_queue(user=staf)
+            two = verification_queue(user=staf)
         self.assertEqual((len(one), len(two)), (1, 2))
         self.assertTrue(one[0].changes.unchanged)
         self.assertTrue(two[1].changes.is_first)
@@ -347,7 +354,7 @@ class PokjaOverviewSelectorTests(VerificationTestCase):
         pokja = fresh(self.pokja_a)
         permissions.access_for(pokja)
         with self.assertNumQueries(1):
-            (item,) = selectors.pokja_kampung_overview(user=pokja)
+            (item,) = pokja_kampung_overview(user=pokja)
         self.assertEqual(item.kampung, self.tabanio)
         self.assertEqual(item.kampung.official_level.code, "berkembang")
         self.assertEqual(item.kampung.estimated_level.code, "mandiri")
@@ -360,4 +367,4 @@ class PokjaOverviewSelectorTests(VerificationTestCase):
             user = fresh(user)
             permissions.access_for(user)
             with self.subTest(user=user.username), self.assertNumQueries(0):
-                self.assertEqual(selectors.pokja_kampung_overview(user=user), [])
+                self.assertEqual(pokja_kampung_overview(user=user), [])

@@ -12,8 +12,9 @@ from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.utils import timezone
 
-from classification import selectors
 from classification.models import ClassificationLevel, Kampung, KampungFigures, LevelChange
+from classification.selectors.dashboard import district_summary
+from classification.selectors.levels import level_list
 from classification.services import kampung_set_level
 from classification.views.imports import SESSION_KEY
 from tests.base import TANAH_LAUT, PeopleTestCase
@@ -135,8 +136,8 @@ class ImportFlowTests(ImportViewTestCase):
         self.assertFalse(LevelChange.objects.filter(source=LevelChange.Source.IMPORT).exists())
 
     def test_apply_writes_everything_deletes_the_file_and_moves_the_dashboard(self):
-        levels = selectors.level_list()
-        before = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
+        levels = level_list()
+        before = district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
         self.upload(self.write_csv(GOOD_LEVEL_ROWS))
         response = self.apply()
         self.assertRedirects(response, UPLOAD)
@@ -149,7 +150,7 @@ class ImportFlowTests(ImportViewTestCase):
         )
         self.assertEqual(self.stored_files(), [])
         self.assertNotIn(SESSION_KEY, self.client.session)
-        after = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
+        after = district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
         self.assertEqual(after.count_of("mandiri"), before.count_of("mandiri") + 2)
         dashboard = self.client.get("/")
         self.assertEqual(

@@ -14,9 +14,12 @@ from unittest import mock
 import openpyxl
 from django.test import SimpleTestCase
 
-from classification import charts, selectors, views
+from classification import charts, views
 from classification.models import ClassificationLevel, Kampung, LevelChange
 from classification.rules.targets import Movement
+from classification.selectors.levels import level_list
+from classification.selectors.records import kampung_records
+from classification.selectors.target import KecamatanMovement, target_candidates
 from classification.services import kampung_set_level
 from classification.views import target as target_views
 from tests.base import KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase, make_user
@@ -311,7 +314,7 @@ class TargetCandidatesTests(TargetPageTestCase):
         second = self.candidate_rows(response)[1]
         kampung = Kampung.objects.get(desa_kode="63.01.01.2007")
         # No records in the session: the plan is the scoring rule's on empty records.
-        expected = selectors.kampung_records(kampung=kampung).assessment.missing_for_next_level
+        expected = kampung_records(kampung=kampung).assessment.missing_for_next_level
         self.assertIn("<details><summary>", second)
         self.assertIn(expected[0], second.replace("&gt;", ">"))
 
@@ -324,9 +327,7 @@ class TargetCandidatesTests(TargetPageTestCase):
         )
         header, *rows = csv_rows(response)
         self.assertEqual(header, CANDIDATE_HEADER)
-        candidates = selectors.target_candidates(
-            kabupaten_kode=TANAH_LAUT, levels=selectors.level_list()
-        )
+        candidates = target_candidates(kabupaten_kode=TANAH_LAUT, levels=level_list())
         self.assertEqual([row[0] for row in rows], [c.kampung.desa_kode for c in candidates])
         self.assertEqual(
             rows[0][:8],
@@ -438,8 +439,8 @@ class TargetQueryCountTests(TargetPageTestCase):
 class ContributionChartTests(SimpleTestCase):
     def test_one_bar_per_kecamatan_up_and_down(self):
         rows = [
-            selectors.KecamatanMovement("63.01.01", "Takisung", 12, Movement(2, 1, 2, 3)),
-            selectors.KecamatanMovement("63.01.03", "Pelaihari", 20, Movement(1, 0, 1, 2)),
+            KecamatanMovement("63.01.01", "Takisung", 12, Movement(2, 1, 2, 3)),
+            KecamatanMovement("63.01.03", "Pelaihari", 20, Movement(1, 0, 1, 2)),
         ]
         figure = charts.movements_by_kecamatan(rows)
         up, down = figure["data"]

@@ -1,5 +1,7 @@
 """Who may act where: Pokja memberships and staff region scopes (plus User history)."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
@@ -88,3 +90,10 @@ class RegionScope(models.Model):
 # Pokja accounts are created, reset and deactivated by DP3A staff from the site: keep those
 # changes in the audit trail too (never the password hash, nor every login).
 register(User, app="classification", excluded_fields=["password", "last_login"])
+
+
+def person_name(user) -> str:
+    """How messages name a person: full name, else username; "pengguna lain" when unknown."""
+    if user is None:
+        return str(_("pengguna lain"))
+    return user.get_full_name() or user.get_username()

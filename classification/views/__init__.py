@@ -19,8 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .. import charts, permissions, selectors, services
-from ..audit import kampung_history  # by name: ``audit`` would shadow the views.audit module
+from .. import charts, permissions, services
 from ..conflicts import EditConflict
 from ..exports import FilteredExportMixin
 from ..filters import KampungFilterSet
@@ -29,6 +28,32 @@ from ..models import Activity, Kabupaten, Kampung, KampungProgram
 from ..rules.assessment import Assessment
 from ..rules.scoring import MAX_SCORES
 from ..rules.vocabularies import GROUP_INDICATORS, GROUP_LABELS, GROUPS, INDICATOR_LABELS, POKTAN
+from ..selectors.accounts import kampung_pokja_members
+from ..selectors.audit import (
+    kampung_history,  # by name: ``audit`` would shadow the views.audit module
+)
+from ..selectors.completeness import pokja_kampung_overview
+from ..selectors.dashboard import (
+    district_summary,
+    level_counts_by_kecamatan,
+    map_features,
+    program_counts_by_level,
+    recent_level_changes,
+)
+from ..selectors.kampung import kampung_for_user, level_history, public_activities, public_kampung
+from ..selectors.levels import level_list
+from ..selectors.records import (
+    figures_history,
+    figures_shares,
+    kampung_activities,
+    kampung_program_tags,
+    kampung_records,
+    latest_profile,
+    profile_versions,
+)
+from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
+from ..selectors.target import target_progress
+from ..selectors.verification import open_assessment
 from ..tables import KampungTable
 
 
@@ -38,8 +63,8 @@ def local_today() -> datetime.date:
 
 def district_overview(*, kabupaten_kode: str, today: datetime.date) -> dict:
     """What the dashboard and the public summary share: totals and the distribution chart."""
-    levels = selectors.level_list()
-    summary = selectors.district_summary(kabupaten_kode=kabupaten_kode, levels=levels)
+    levels = level_list()
+    summary = district_summary(kabupaten_kode=kabupaten_kode, levels=levels)
     return {
         "levels": levels,
         "summary": summary,
@@ -69,23 +94,19 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        kode = kwargs.get("kode") or selectors.home_kabupaten_code(user=self.request.user)
+        kode = kwargs.get("kode") or home_kabupaten_code(user=self.request.user)
         if kode is None:
             self.template_name = "classification/no_scope.html"
             return context
-        kabupaten = selectors.kabupaten_for_user(user=self.request.user, kode=kode)
+        kabupaten = kabupaten_for_user(user=self.request.user, kode=kode)
         today = local_today()
         overview = district_overview(kabupaten_kode=kabupaten.kode, today=today)
         levels = overview["levels"]
-        by_kecamatan = selectors.level_counts_by_kecamatan(
-            kabupaten_kode=kabupaten.kode, levels=levels
-        )
+        by_kecamatan = level_counts_by_kecamatan(kabupaten_kode=kabupaten.kode, levels=levels)
         # Each year's quota from that year's own base (domain.md §4), as on /target/.
-        progress = selectors.target_progress(
-            kabupaten_kode=kabupaten.kode, levels=levels, today=today
-        )
-        features = selectors.map_features(kabupaten_kode=kabupaten.kode)
-        by_program = selectors.program_counts_by_level(kabupaten_kode=kabupaten.kode, levels=levels)
+        progress = target_progress(kabupaten_kode=kabupaten.kode, levels=levels, today=today)
+        features = map_features(kabupaten_kode=kabupaten.kode)
+        by_program = program_counts_by_level(kabupaten_kode=kabupaten.kode, levels=levels)
         context.update(
             overview,
             kabupaten=kabupaten,
@@ -107,9 +128,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 if any(row.total for row in by_program)
                 else ""
             ),
-            recent_changes=selectors.recent_level_changes(kabupaten_kode=kabupaten.kode),
+            recent_changes=recent_level_changes(kabupaten_kode=kabupaten.kode),
             # A Pokja member's own kampung on top (one query; none for other users).
-            pokja_kampung=selectors.pokja_kampung_overview(user=self.request.user),
+            pokja_kampung=pokja_kampung_overview(user=self.request.user),
         )
         return context
 
@@ -147,7 +168,7 @@ class KampungListView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin,
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["home_kabupaten"] = selectors.home_kabupaten_code(user=self.request.user)
+        kwargs["home_kabupaten"] = home_kabupaten_code(user=self.request.user)
         return kwargs
 
     def get_export_filename(self, export_format):
@@ -166,7 +187,7 @@ class KampungAccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.kampung = selectors.kampung_for_user(user=request.user, desa_kode=kwargs["kode"])
+        self.kampung = kampung_for_user(user=request.user, desa_kode=kwargs["kode"])
         self.can_edit = permissions.can_edit_kampung(request.user, self.kampung)
         if self.edit and not self.can_edit:
             raise PermissionDenied
@@ -213,22 +234,20 @@ class KampungDetailView(KampungAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         kampung = self.kampung
-        records = selectors.kampung_records(kampung=kampung)
+        records = kampung_records(kampung=kampung)
         assessment = records.assessment
-        levels_by_code = {level.code: level for level in selectors.level_list()}
+        levels_by_code = {level.code: level for level in level_list()}
         context.update(
-            history=selectors.level_history(kampung=kampung),
+            history=level_history(kampung=kampung),
             records=records,
             assessment=assessment,
             estimated_level=levels_by_code.get(assessment.level.value),
             score_groups=score_groups(assessment),
             poktan_shares=poktan_shares(assessment.scores.poktan_participation),
             figures_users=records.figures.total_users if records.figures else None,
-            activities=list(
-                selectors.kampung_activities(kampung=kampung)[: self.recent_activities]
-            ),
-            program_tags=selectors.kampung_program_tags(kampung=kampung),
-            open_assessment=selectors.open_assessment(kampung=kampung),
+            activities=list(kampung_activities(kampung=kampung)[: self.recent_activities]),
+            program_tags=kampung_program_tags(kampung=kampung),
+            open_assessment=open_assessment(kampung=kampung),
             can_set_level=permissions.can_set_level(self.request.user, kampung),
             # The latest changes to its records; None: not for this user (another kampung's
             # Pokja). A fixed number of queries (audit.kampung_history).
@@ -239,7 +258,7 @@ class KampungDetailView(KampungAccessMixin, TemplateView):
             ),
             # Who sits on its Pokja: for DP3A staff of its kabupaten only (one query; none else).
             pokja_members=(
-                selectors.kampung_pokja_members(kampung=kampung)
+                kampung_pokja_members(kampung=kampung)
                 if permissions.access_for(self.request.user).manages_kabupaten(
                     kampung.kecamatan.kabupaten_id
                 )
@@ -325,7 +344,7 @@ class ProfileListView(KampungAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        versions = selectors.profile_versions(kampung=self.kampung)
+        versions = profile_versions(kampung=self.kampung)
         wanted = _version_id(self.request.GET.get("versi"))
         if wanted is None:
             selected = versions[0] if versions else None
@@ -352,7 +371,7 @@ class ProfileUpdateView(KampungFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        self.previous = selectors.latest_profile(kampung=self.kampung)
+        self.previous = latest_profile(kampung=self.kampung)
         return {**super().get_form_kwargs(), "previous": self.previous}
 
     def get_context_data(self, **kwargs):
@@ -390,16 +409,14 @@ class FiguresListView(KampungAccessMixin, ListView):
     context_object_name = "figures_list"
 
     def get_queryset(self):
-        return selectors.figures_history(kampung=self.kampung)
+        return figures_history(kampung=self.kampung)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = [selectors.figures_shares(figures) for figures in context["figures_list"]]
+        rows = [figures_shares(figures) for figures in context["figures_list"]]
         period = _period(self.request.GET.get("periode"))
         if period is not None:
-            selected = selectors.figures_shares(
-                get_object_or_404(self.get_queryset(), period=period)
-            )
+            selected = figures_shares(get_object_or_404(self.get_queryset(), period=period))
         else:
             selected = rows[0] if rows and context["page_obj"].number == 1 else None
         context.update(
@@ -435,7 +452,7 @@ class ActivityListView(KampungAccessMixin, ListView):
     context_object_name = "activities"
 
     def get_queryset(self):
-        return selectors.kampung_activities(kampung=self.kampung)
+        return kampung_activities(kampung=self.kampung)
 
 
 class ActivityMixin:
@@ -519,9 +536,7 @@ class KampungProgramListView(KampungFormView):
         return {**super().get_form_kwargs(), "kampung": self.kampung}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            tags=selectors.kampung_program_tags(kampung=self.kampung), **kwargs
-        )
+        return super().get_context_data(tags=kampung_program_tags(kampung=self.kampung), **kwargs)
 
     def post(self, request, *args, **kwargs):
         if not self.can_edit:
@@ -575,11 +590,11 @@ class PublicKampungView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        kampung = selectors.public_kampung(desa_kode=kwargs["kode"])
+        kampung = public_kampung(desa_kode=kwargs["kode"])
         context.update(
             kampung=kampung,
-            program_tags=selectors.kampung_program_tags(kampung=kampung),
-            activities=selectors.public_activities(kampung=kampung),
+            program_tags=kampung_program_tags(kampung=kampung),
+            activities=public_activities(kampung=kampung),
         )
         return context
 

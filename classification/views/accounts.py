@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableView
 
-from .. import accounts, permissions, selectors
+from .. import accounts, permissions
 from ..exports import FilteredExportMixin
 from ..forms import PokjaAccountFilterForm, PokjaAccountForm, PokjaPasswordForm
+from ..selectors.accounts import account_kampung_choices, managed_pokja_account, pokja_account_rows
 from ..tables import PokjaAccountTable
 from . import add_service_errors
 
@@ -40,9 +41,7 @@ class ManagedAccountMixin(AccountManagerMixin):
 
     def get_account(self):
         if not hasattr(self, "account"):
-            self.account = selectors.managed_pokja_account(
-                user=self.request.user, pk=self.kwargs["pk"]
-            )
+            self.account = managed_pokja_account(user=self.request.user, pk=self.kwargs["pk"])
         return self.account
 
     def get_context_data(self, **kwargs):
@@ -60,7 +59,7 @@ class PokjaAccountListView(AccountManagerMixin, FilteredExportMixin, SingleTable
         self.filter_form = PokjaAccountFilterForm(self.request.GET or None)
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         status = data.get("status")
-        return selectors.pokja_account_rows(
+        return pokja_account_rows(
             user=self.request.user,
             q=(data.get("q") or "").strip(),
             active={"aktif": True, "nonaktif": False}.get(status),
@@ -85,7 +84,7 @@ class PokjaAccountCreateView(AccountManagerMixin, FormView):
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "kampung_queryset": selectors.account_kampung_choices(user=self.request.user),
+            "kampung_queryset": account_kampung_choices(user=self.request.user),
         }
 
     def form_valid(self, form):

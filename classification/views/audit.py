@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.views.generic import TemplateView
 
-from .. import audit, permissions
+from .. import permissions
 from ..forms import AuditFilterForm
+from ..selectors.audit import audit_entries
 
 
 class AuditLogView(UserPassesTestMixin, TemplateView):
@@ -29,7 +30,7 @@ class AuditLogView(UserPassesTestMixin, TemplateView):
         query = self.request.GET.copy()
         page_number = query.pop("page", [1])[-1]
         form = AuditFilterForm(query or None)
-        page = audit.audit_entries(user=self.request.user, filters=form.filters(), page=page_number)
+        page = audit_entries(user=self.request.user, filters=form.filters(), page=page_number)
         context.update(
             form=form,
             page_obj=page,

@@ -13,10 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
-from .. import charts, selectors
+from .. import charts
 from .. import views as site_views
 from ..exports import FilteredExportMixin
 from ..models import Kabupaten, LevelChange
+from ..selectors.completeness import reporting_completeness
+from ..selectors.dashboard import (
+    district_summary,
+    level_counts_by_kecamatan,
+    program_counts_by_level,
+)
+from ..selectors.levels import level_list
+from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
+from ..selectors.target import target_candidates, target_progress
 from ..tables import CompletenessTable, TargetCandidateTable
 
 CANDIDATE_LIMIT = 20
@@ -24,10 +33,10 @@ CANDIDATE_LIMIT = 20
 
 def _scoped_kabupaten(request) -> Kabupaten | None:
     """``?kabupaten=<kode>`` if in scope (else 404), or the user's home district (None: none)."""
-    kode = request.GET.get("kabupaten") or selectors.home_kabupaten_code(user=request.user)
+    kode = request.GET.get("kabupaten") or home_kabupaten_code(user=request.user)
     if kode is None:
         return None
-    return selectors.kabupaten_for_user(user=request.user, kode=kode)
+    return kabupaten_for_user(user=request.user, kode=kode)
 
 
 class CompletenessView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, TemplateView):
@@ -47,7 +56,7 @@ class CompletenessView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin
             self.template_name = "classification/no_scope.html"
             return self.render_to_response({"view": self})
         self.today = site_views.local_today()
-        self.completeness = selectors.reporting_completeness(
+        self.completeness = reporting_completeness(
             kabupaten_kode=self.kabupaten.kode, today=self.today
         )
         self.only_missing = request.GET.get("belum") in ("1", "on", "true")
@@ -113,23 +122,19 @@ class ReportView(LoginRequiredMixin, TemplateView):
         kode, today = self.kabupaten.kode, site_views.local_today()
         form = SnapshotForm(self.request.GET or None, today=today)
         snapshot = form.cleaned_data["tanggal"] if form.is_valid() else None
-        levels = selectors.level_list()
-        summary = selectors.district_summary(kabupaten_kode=kode, levels=levels, on=snapshot)
-        by_kecamatan = selectors.level_counts_by_kecamatan(
-            kabupaten_kode=kode, levels=levels, on=snapshot
-        )
-        progress = selectors.target_progress(
+        levels = level_list()
+        summary = district_summary(kabupaten_kode=kode, levels=levels, on=snapshot)
+        by_kecamatan = level_counts_by_kecamatan(kabupaten_kode=kode, levels=levels, on=snapshot)
+        progress = target_progress(
             kabupaten_kode=kode, levels=levels, today=snapshot or today, detailed=True
         )
         candidates = [
             row
-            for row in selectors.target_candidates(
-                kabupaten_kode=kode, levels=levels, limit=CANDIDATE_LIMIT
-            )
+            for row in target_candidates(kabupaten_kode=kode, levels=levels, limit=CANDIDATE_LIMIT)
             if row.estimated_upper
         ]
-        completeness = selectors.reporting_completeness(kabupaten_kode=kode, today=today)
-        by_program = selectors.program_counts_by_level(kabupaten_kode=kode, levels=levels)
+        completeness = reporting_completeness(kabupaten_kode=kode, today=today)
+        by_program = program_counts_by_level(kabupaten_kode=kode, levels=levels)
         as_of = LevelChange.objects.filter(
             kampung__kecamatan__kabupaten_id=kode,
             **({"effective_date__lte": snapshot} if snapshot else {}),

@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from .. import charts, selectors
+from .. import charts
 from ..models import Provinsi
 from ..permissions import access_for
-from ..rollups import kabupaten_rollup
+from ..selectors.levels import level_list
+from ..selectors.rollups import kabupaten_rollup
 from . import local_today
 
 
@@ -40,7 +41,7 @@ class ProvinceRollupView(LoginRequiredMixin, TemplateView):
 
     def _fill(self, context, *, provinsi_kode, title, national):
         today = local_today()
-        levels = selectors.level_list()
+        levels = level_list()
         rollup = kabupaten_rollup(provinsi_kode=provinsi_kode, levels=levels, today=today)
         context.update(
             title=title,

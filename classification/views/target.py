@@ -15,10 +15,13 @@ from django.http import Http404
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
-from .. import charts, permissions, selectors
+from .. import charts, permissions
 from .. import views as site_views
 from ..exports import FilteredExportMixin
 from ..models import Kabupaten, TargetPolicy
+from ..selectors.levels import level_list
+from ..selectors.regions import home_kabupaten_code, kabupaten_for_user, readable_kabupaten
+from ..selectors.target import movements_by_kecamatan, target_candidates, target_progress
 from ..tables import TargetCandidateTable
 
 # The candidate list shows (and downloads) this many kampung: what is missing is worked out
@@ -46,13 +49,13 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
     export_formats = ("csv", "xlsx")
 
     def get(self, request, *args, **kwargs):
-        kode = request.GET.get("kabupaten") or selectors.home_kabupaten_code(user=request.user)
+        kode = request.GET.get("kabupaten") or home_kabupaten_code(user=request.user)
         if kode is None:
             self.template_name = "classification/no_scope.html"
             return self.render_to_response({"view": self})
-        self.kabupaten: Kabupaten = selectors.kabupaten_for_user(user=request.user, kode=kode)
+        self.kabupaten: Kabupaten = kabupaten_for_user(user=request.user, kode=kode)
         self.today = site_views.local_today()
-        self.levels = selectors.level_list()
+        self.levels = level_list()
         export_format = request.GET.get(self.export_trigger_param)
         if export_format:
             if export_format not in self.export_formats:
@@ -65,7 +68,7 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
         return TemplateView.render_to_response(self, context, **kwargs)
 
     def get_table_data(self):
-        return selectors.target_candidates(
+        return target_candidates(
             kabupaten_kode=self.kabupaten.kode, levels=self.levels, limit=CANDIDATE_LIMIT
         )
 
@@ -75,10 +78,10 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         kabupaten, today, levels = self.kabupaten, self.today, self.levels
-        progress = selectors.target_progress(
+        progress = target_progress(
             kabupaten_kode=kabupaten.kode, levels=levels, today=today, detailed=True
         )
-        by_kecamatan = selectors.movements_by_kecamatan(
+        by_kecamatan = movements_by_kecamatan(
             kabupaten_kode=kabupaten.kode,
             levels=levels,
             start=year_start(today=today, baseline_date=progress.baseline_date),
@@ -89,9 +92,7 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
         several = access.sees_everything or access.read_provinsi or len(access.read_kabupaten) > 1
         context.update(
             kabupaten=kabupaten,
-            kabupaten_choices=(
-                selectors.readable_kabupaten(user=self.request.user) if several else []
-            ),
+            kabupaten_choices=(readable_kabupaten(user=self.request.user) if several else []),
             today=today,
             progress=progress,
             current=progress.current,

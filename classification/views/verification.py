@@ -19,12 +19,22 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from .. import permissions, selectors, verification
+from .. import permissions, verification
 from ..forms import AssessmentForm, AssessmentReturnForm, AssessmentVerifyForm, LevelCorrectForm
 from ..models import Assessment
 from ..rules.numbers import format_decimal
 from ..rules.scoring import MAX_SCORES, is_met
 from ..rules.vocabularies import GROUP_INDICATORS, GROUP_LABELS, GROUPS, INDICATOR_LABELS
+from ..selectors.kampung import level_history
+from ..selectors.levels import level_list
+from ..selectors.records import kampung_records
+from ..selectors.verification import (
+    assessment_changes,
+    assessment_for_review,
+    kampung_assessments,
+    latest_verified_assessment,
+    verification_queue,
+)
 from . import KampungFormView, add_service_errors, reverse_kampung
 
 
@@ -76,7 +86,7 @@ class AssessmentView(KampungFormView):
 
     @cached_property
     def assessments(self) -> list[Assessment]:
-        return selectors.kampung_assessments(kampung=self.kampung)
+        return kampung_assessments(kampung=self.kampung)
 
     @cached_property
     def open_assessment(self) -> Assessment | None:
@@ -92,8 +102,8 @@ class AssessmentView(KampungFormView):
         context = super().get_context_data(**kwargs)
         current = self.open_assessment
         waiting = current is not None and current.status == Assessment.Status.SUBMITTED
-        records = selectors.kampung_records(kampung=self.kampung)
-        levels_by_code = {level.code: level for level in selectors.level_list()}
+        records = kampung_records(kampung=self.kampung)
+        levels_by_code = {level.code: level for level in level_list()}
         context.update(
             assessments=self.assessments,
             open_assessment=current,
@@ -143,9 +153,7 @@ class VerificationQueueView(VerifierRequiredMixin, TemplateView):
     template_name = "classification/verification_queue.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            rows=selectors.verification_queue(user=self.request.user), **kwargs
-        )
+        return super().get_context_data(rows=verification_queue(user=self.request.user), **kwargs)
 
 
 class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
@@ -161,7 +169,7 @@ class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.assessment = selectors.assessment_for_review(user=request.user, pk=kwargs["pk"])
+        self.assessment = assessment_for_review(user=request.user, pk=kwargs["pk"])
         if not permissions.can_review(request.user, self.assessment):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -175,14 +183,14 @@ class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         assessment = self.assessment
-        previous = selectors.latest_verified_assessment(assessment=assessment)
+        previous = latest_verified_assessment(assessment=assessment)
         context.setdefault("verify_form", self.verify_form())
         context.setdefault("return_form", self.return_form())
         context.update(
             assessment=assessment,
             kampung=assessment.kampung,
             is_waiting=assessment.status == Assessment.Status.SUBMITTED,
-            changes=selectors.assessment_changes(assessment=assessment, previous=previous),
+            changes=assessment_changes(assessment=assessment, previous=previous),
             score_groups=snapshot_groups(assessment),
         )
         return context
@@ -237,9 +245,7 @@ class LevelCorrectView(KampungFormView):
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            history=selectors.level_history(kampung=self.kampung)[:5], **kwargs
-        )
+        return super().get_context_data(history=level_history(kampung=self.kampung)[:5], **kwargs)
 
     def save(self, form) -> str:
         change = verification.level_correct(

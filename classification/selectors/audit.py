@@ -18,389 +18,37 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import cached_property
-from pathlib import PurePosixPath
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.dateformat import format as date_format
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    Activity,
-    Agency,
-    Assessment,
-    Frequency,
+from ..models import (
     Kampung,
-    KampungFigures,
-    KampungProfile,
-    KampungProgram,
-    LevelChange,
     PokjaMembership,
-    RegionScope,
-    TargetPolicy,
-    ThematicProgram,
 )
-from .models.kampung import IDENTITY_FIELDS
-from .permissions import access_for, can_view_audit, kampung_read_filter
-from .rules.vocabularies import DATA_SOURCES, FUNDING_SOURCES, MECHANISMS, POKTAN
-
-User = get_user_model()
+from ..models.people import person_name
+from ..permissions import access_for, can_view_audit, kampung_read_filter
+from .audit_kinds import KAMPUNG_KINDS, KINDS, KINDS_BY_KEY, Kind, kampung_name, related
+from .changes import BASELINE_REASON, EMPTY, FieldChange, changes_between
 
 PER_PAGE = 50
+
+
 KAMPUNG_PAGE_ENTRIES = 10
 
-# A snapshot of a record's state before its first tracked change (rows loaded in bulk have no
-# history): written by conflicts.record_baseline, used as a predecessor, never listed.
-BASELINE_REASON = "baseline"
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
+
+
 CHANGE_LABELS = {CREATED: _("Dibuat"), CHANGED: _("Diubah"), DELETED: _("Dihapus")}
-
-# Never shown as a change: bookkeeping, not something a person decided.
-NOISE_FIELDS = frozenset({"id", "version", "created_at", "created_by", "is_demo", "boundary"})
-EMPTY = "—"
-
-
-# --------------------------------------------------------------------------------------------
-# How recorded values read (also used by conflicts.py for the "someone else saved" message)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: str
-    after: str
-
-
-# JSON fields holding codes: the words to show for each code.
-_CODE_LISTS: dict[tuple[str, str], dict[str, str]] = {
-    ("kampungprofile", "funding_sources"): FUNDING_SOURCES,
-    ("kampungprofile", "poktan_present"): POKTAN,
-    ("kampungprofile", "data_sources"): DATA_SOURCES,
-    ("activity", "target_groups"): dict(Activity.TargetGroup.choices),
-}
-# JSON fields holding {code: choice}: each key is shown as its own line.
-_CODE_MAPS: dict[tuple[str, str], tuple[dict[str, str], dict[str, str]]] = {
-    ("kampungprofile", "mechanisms"): (MECHANISMS, dict(Frequency.choices)),
-}
-
-
-def _model_name(record: models.Model) -> str:
-    # Historical rows name the model they record in ``instance_type``.
-    return getattr(record, "instance_type", type(record))._meta.model_name
-
-
-def person_name(user) -> str:
-    """How messages name a person: full name, else username; "pengguna lain" when unknown."""
-    if user is None:
-        return str(_("pengguna lain"))
-    return user.get_full_name() or user.get_username()
-
-
-def _related_label(target: models.Model) -> str:
-    if isinstance(target, User):
-        return person_name(target)
-    if isinstance(target, Kampung):
-        return f"{target.display_name} ({target.desa_kode})"
-    return str(target)
-
-
-def _plain(value) -> str:
-    if value is None or value == "" or value == [] or value == {}:
-        return EMPTY
-    if isinstance(value, bool):
-        return str(_("Ya") if value else _("Tidak"))
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j F Y H:i")
-    if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
-    if isinstance(value, (int, float, Decimal)):
-        return formats.localize(value)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or EMPTY
-    return str(value)
-
-
-def display_value(record: models.Model, model_field: models.Field) -> str:
-    """How one field of a record (live or historical) reads: labels, not codes or ids."""
-    if model_field.is_relation:
-        if getattr(record, model_field.attname) is None:
-            return EMPTY
-        try:
-            return _related_label(getattr(record, model_field.name))
-        except ObjectDoesNotExist:  # the target has been deleted since
-            return f"#{getattr(record, model_field.attname)}"
-    value = getattr(record, model_field.attname)
-    if model_field.choices and value not in (None, ""):
-        return str(dict(model_field.flatchoices).get(value, value))
-    words = _CODE_LISTS.get((_model_name(record), model_field.name))
-    if words is not None and isinstance(value, list):
-        return ", ".join(str(words.get(code, code)) for code in value) or EMPTY
-    if isinstance(model_field, models.FileField):
-        return PurePosixPath(str(value)).name if value else EMPTY
-    return _plain(value)
-
-
-def _same(before, after) -> bool:
-    # Lists of codes are sets to the reader: ["apbd", "dana_desa"] equals ["dana_desa", "apbd"].
-    if isinstance(before, list) and isinstance(after, list):
-        try:
-            return sorted(before) == sorted(after)
-        except TypeError:
-            return before == after
-    return before == after
-
-
-def _map_changes(record_before, record_after, model_field) -> list[FieldChange]:
-    keys, choices = _CODE_MAPS[(_model_name(record_after), model_field.name)]
-    before = (getattr(record_before, model_field.attname) if record_before else None) or {}
-    after = getattr(record_after, model_field.attname) or {}
-    changes = []
-    for key in [*keys, *sorted(set(before) | set(after) - set(keys))]:
-        old, new = before.get(key), after.get(key)
-        if old == new or (record_before is None and new is None):
-            continue
-        changes.append(
-            FieldChange(
-                label=f"{capfirst(model_field.verbose_name)}: {keys.get(key, key)}",
-                before=str(choices.get(old, old)) if old else EMPTY,
-                after=str(choices.get(new, new)) if new else EMPTY,
-            )
-        )
-    return changes
-
-
-def changes_between(before, after, names: Iterable[str]) -> list[FieldChange]:
-    """The fields (of ``names``) whose values differ from ``before`` to ``after``.
-
-    Both are records of the same model, live or historical. ``before`` None means ``after`` was
-    just created: every field with a value is listed, from "—".
-    """
-    meta = getattr(after, "instance_type", type(after))._meta
-    changes: list[FieldChange] = []
-    for name in names:
-        model_field = meta.get_field(name)
-        if (_model_name(after), name) in _CODE_MAPS:
-            changes.extend(_map_changes(before, after, model_field))
-            continue
-        new = getattr(after, model_field.attname)
-        if before is None:
-            if new is None or new == "" or new == [] or new == {}:
-                continue
-        elif _same(getattr(before, model_field.attname), new):
-            continue
-        changes.append(
-            FieldChange(
-                label=capfirst(model_field.verbose_name),
-                before=display_value(before, model_field) if before is not None else EMPTY,
-                after=display_value(after, model_field),
-            )
-        )
-    return changes
-
-
-# --------------------------------------------------------------------------------------------
-# The kinds of record in the trail
-# --------------------------------------------------------------------------------------------
-
-
-def _month(value: datetime.date | None) -> str:
-    return date_format(value, "F Y") if value else EMPTY
-
-
-def _related(row, name: str) -> models.Model | None:
-    # Loaded by select_related; None when the target has been deleted since.
-    return getattr(row, name) if getattr(row, f"{name}_id") is not None else None
-
-
-def _label_or_id(row, name: str) -> str:
-    target = _related(row, name)
-    if target is not None:
-        return _related_label(target)
-    return f"#{getattr(row, f'{name}_id')}" if getattr(row, f"{name}_id") else EMPTY
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One tracked model as the trail shows it."""
-
-    key: str  # in ``?jenis=`` and the templates
-    label: str
-    model: type[models.Model]
-    # How the history row reaches its kampung: "self" (the kampung itself), "kampung" (its FK),
-    # or None (not a kampung's record).
-    kampung: str | None
-    describe: Callable[[models.Model], str]
-    # Fields shown in diffs: None means every tracked field but the noise.
-    shown: tuple[str, ...] | None = None
-    hidden: frozenset[str] = frozenset()
-    # The predecessor of a row: the previous record of the same object, or (profiles, which are
-    # never edited but saved as new versions) the previous version of the same kampung.
-    predecessor_by: str = "id"
-    m2m: tuple[str, ...] = ()
-    # Leave out changes that changed none of the shown fields (an account's every login saves
-    # ``last_login``, which the history does not keep but still records as a change).
-    skip_unchanged: bool = False
-
-    @property
-    def history_model(self) -> type[models.Model]:
-        return self.model.history.model
-
-    @cached_property
-    def fields(self) -> list[models.Field]:
-        tracked = {f.name for f in self.history_model._meta.concrete_fields}
-        if self.shown is not None:
-            names = self.shown
-        else:
-            # A record's kampung is the entry's context, not one of its changes.
-            context = {"kampung"} if self.kampung == "kampung" else set()
-            skip = NOISE_FIELDS | self.hidden | context
-            names = tuple(
-                f.name
-                for f in self.model._meta.concrete_fields
-                if f.name in tracked and f.name not in skip
-            )
-        return [self.history_model._meta.get_field(name) for name in names]
-
-    @cached_property
-    def relations(self) -> list[str]:
-        names = ["history_user"]
-        if self.kampung == "kampung":
-            names.append("kampung")
-        names += [f.name for f in self.fields if f.is_relation]
-        return list(dict.fromkeys(names))
-
-
-def _kampung_name(row) -> str:
-    return row.nama_kampung or f"Kampung KB {row.desa_nama}"
-
-
-KINDS: tuple[Kind, ...] = (
-    Kind(
-        "kampung",
-        _("Identitas kampung"),
-        Kampung,
-        "self",
-        describe=lambda row: _kampung_name(row),
-        # What people edit. Codes, names and levels change through loaders and level services
-        # that write no history, so a diff on them would blame the next person who edits.
-        shown=(*IDENTITY_FIELDS, "is_active"),
-    ),
-    Kind(
-        "level",
-        _("Level resmi"),
-        LevelChange,
-        "kampung",
-        describe=lambda row: f"{_label_or_id(row, 'level_from')} → {_label_or_id(row, 'level_to')}",
-        hidden=frozenset({"changed_by"}),
-    ),
-    Kind(
-        "penilaian",
-        _("Penilaian"),
-        Assessment,
-        "kampung",
-        describe=lambda row: str(_("Penilaian %(period)s") % {"period": _month(row.period)}),
-        # The scores are a JSON snapshot (the verification pages show them); who submitted and
-        # reviewed, and when, is the entry's own who and when.
-        hidden=frozenset(
-            {
-                "scores",
-                "profile",
-                "figures",
-                "submitted_by",
-                "submitted_at",
-                "reviewed_by",
-                "reviewed_at",
-            }
-        ),
-    ),
-    Kind(
-        "profil",
-        _("Profil"),
-        KampungProfile,
-        "kampung",
-        describe=lambda row: str(_("Profil kampung")),
-        predecessor_by="kampung_id",
-    ),
-    Kind(
-        "angka",
-        _("Angka"),
-        KampungFigures,
-        "kampung",
-        describe=lambda row: str(_("Angka %(period)s") % {"period": _month(row.period)}),
-    ),
-    Kind(
-        "kegiatan",
-        _("Kegiatan"),
-        Activity,
-        "kampung",
-        describe=lambda row: row.title,
-        m2m=("agencies",),
-    ),
-    Kind(
-        "program",
-        _("Program tematik kampung"),
-        KampungProgram,
-        "kampung",
-        describe=lambda row: _label_or_id(row, "program"),
-    ),
-    Kind(
-        "pokja",
-        _("Anggota Pokja"),
-        PokjaMembership,
-        "kampung",
-        describe=lambda row: _label_or_id(row, "user"),
-    ),
-    Kind(
-        "akun",
-        _("Akun"),
-        User,
-        None,
-        describe=lambda row: row.username,
-        hidden=frozenset({"date_joined"}),
-        skip_unchanged=True,
-    ),
-    Kind(
-        "cakupan",
-        _("Cakupan wilayah"),
-        RegionScope,
-        None,
-        describe=lambda row: (
-            f"{_label_or_id(row, 'user')}: "
-            f"{_label_or_id(row, 'kabupaten' if row.kabupaten_id else 'provinsi')}"
-        ),
-    ),
-    Kind(
-        "target",
-        _("Kebijakan target"),
-        TargetPolicy,
-        None,
-        describe=lambda row: _label_or_id(row, "kabupaten"),
-    ),
-    Kind("instansi", _("Instansi"), Agency, None, describe=lambda row: row.name),
-    Kind(
-        "daftar-program",
-        _("Daftar program tematik"),
-        ThematicProgram,
-        None,
-        describe=lambda row: row.name,
-    ),
-)
-KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
-KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS]
-KAMPUNG_KINDS = tuple(kind for kind in KINDS if kind.kampung is not None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -630,9 +278,9 @@ def _entry(kind: Kind, row, rows: dict, m2m: dict[int, list[str]]) -> AuditEntry
             changes += _m2m_change(kind, None, m2m[row.history_id])
     code = name = url = None
     if kind.kampung == "self":
-        code, name = row.desa_kode, _kampung_name(row)
+        code, name = row.desa_kode, kampung_name(row)
     elif kind.kampung == "kampung":
-        kampung = _related(row, "kampung")
+        kampung = related(row, "kampung")
         if kampung is not None:
             code, name = kampung.desa_kode, kampung.display_name
         else:

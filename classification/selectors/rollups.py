@@ -15,16 +15,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from .models import ClassificationLevel, Kabupaten, Kampung, Provinsi, TargetPolicy
-from .rules.targets import targets_by_year
-from .selectors import (
-    LevelCount,
-    _active_on,
-    _level_count_kwargs,
-    _level_on,
-    percent,
-    upper_codes,
-)
+from ..models import ClassificationLevel, Kabupaten, Kampung, Provinsi, TargetPolicy
+from ..rules.targets import targets_by_year
+from .dashboard import LevelCount
+from .levels import active_on, level_count_kwargs, level_on, percent, upper_codes
 
 
 @dataclass(frozen=True)
@@ -113,7 +107,7 @@ def kabupaten_rollup(
     counts = {
         row["kecamatan__kabupaten_id"]: row
         for row in kampung_qs.values("kecamatan__kabupaten_id")
-        .annotate(total=Count("pk"), **_level_count_kwargs(levels))
+        .annotate(total=Count("pk"), **level_count_kwargs(levels))
         .order_by()
     }
 
@@ -129,16 +123,14 @@ def kabupaten_rollup(
     column = {day: f"level_{i}" for i, day in enumerate(upper_dates)}
     history = {
         row["kecamatan__kabupaten_id"]: row
-        for row in kampung_qs.annotate(**{name: _level_on(day) for day, name in column.items()})
+        for row in kampung_qs.annotate(**{name: level_on(day) for day, name in column.items()})
         .values("kecamatan__kabupaten_id")
         .annotate(
             **{
                 f"upper_{i}": Count("pk", filter=Q(**{f"{column[day]}__in": upper}))
                 for i, day in enumerate(upper_dates)
             },
-            **{
-                f"base_{i}": Count("pk", filter=_active_on(day)) for i, day in enumerate(base_dates)
-            },
+            **{f"base_{i}": Count("pk", filter=active_on(day)) for i, day in enumerate(base_dates)},
         )
         .order_by()
     }

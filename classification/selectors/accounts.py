@@ -1,0 +1,125 @@
+"""Pokja accounts, for the DP3A staff who manage them (services.accounts writes them)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+)
+from django.http import Http404
+
+from ..models import (
+    Kampung,
+    PokjaMembership,
+)
+from ..permissions import BKKBN_GROUP, DP3A_GROUP, access_for
+
+# --------------------------------------------------------------------------------------------
+# Pokja accounts, for the DP3A staff who manage them (classification.accounts writes them)
+# --------------------------------------------------------------------------------------------
+
+# People with one of these roles are staff, not Pokja accounts, whatever seats they hold.
+STAFF_GROUPS = (DP3A_GROUP, BKKBN_GROUP)
+
+
+_JABATAN_ORDER = {value: index for index, value in enumerate(PokjaMembership.Jabatan.values)}
+
+
+def manageable_pokja_users(*, user):
+    """The accounts ``user`` may manage, as a lazy queryset (``accounts._managed_user``'s rule).
+
+    At least one Pokja seat, every seat in a kabupaten ``user`` manages (superuser: any), and no
+    staff role of their own (admin, DP3A, BKKBN).
+    """
+    access = access_for(user)
+    User = get_user_model()
+    if not (access.superuser or access.managed_kabupaten):
+        return User.objects.none()
+    seats = PokjaMembership.objects.filter(user=OuterRef("pk"))
+    staff_roles = User.groups.through.objects.filter(
+        user=OuterRef("pk"), group__name__in=STAFF_GROUPS
+    )
+    users = User.objects.filter(Exists(seats), is_staff=False, is_superuser=False).exclude(
+        Exists(staff_roles)
+    )
+    if not access.superuser:
+        outside = seats.exclude(kampung__kecamatan__kabupaten_id__in=access.managed_kabupaten)
+        users = users.exclude(Exists(outside))
+    return users
+
+
+def pokja_account_rows(*, user, q: str = "", active: bool | None = None):
+    """One row per Pokja seat of the accounts ``user`` manages, with user and kampung.
+
+    A lazy queryset of one query (the table's paginator adds a count), whatever the number of
+    accounts. ``q`` matches kampung, kecamatan, desa code, username and names.
+    """
+    rows = (
+        PokjaMembership.objects.filter(user__in=manageable_pokja_users(user=user))
+        .select_related("user", "kampung__kecamatan")
+        .only(
+            "jabatan",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "user__is_active",
+            "user__last_login",
+            "kampung__desa_kode",
+            "kampung__desa_nama",
+            "kampung__nama_kampung",
+            "kampung__kecamatan__nama",
+        )
+    )
+    if q:
+        rows = rows.filter(
+            Q(kampung__desa_nama__icontains=q)
+            | Q(kampung__nama_kampung__icontains=q)
+            | Q(kampung__kecamatan__nama__icontains=q)
+            | Q(kampung__desa_kode__startswith=q)
+            | Q(user__username__icontains=q)
+            | Q(user__first_name__icontains=q)
+            | Q(user__last_name__icontains=q)
+        )
+    if active is not None:
+        rows = rows.filter(user__is_active=active)
+    return rows.order_by("kampung__kecamatan__nama", "kampung__desa_nama", "user__username")
+
+
+def managed_pokja_account(*, user, pk: int):
+    """One account ``user`` may manage, with its seats (two queries); 404 for any other user."""
+    seats = PokjaMembership.objects.select_related("kampung__kecamatan").defer("kampung__boundary")
+    try:
+        return (
+            manageable_pokja_users(user=user)
+            .prefetch_related(Prefetch("pokja_memberships", queryset=seats))
+            .get(pk=pk)
+        )
+    except get_user_model().DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def account_kampung_choices(*, user):
+    """Active kampung where ``user`` may seat a new Pokja account, by kecamatan then desa."""
+    access = access_for(user)
+    kampung = Kampung.objects.active().select_related("kecamatan")
+    if not access.superuser:
+        kampung = kampung.filter(kecamatan__kabupaten_id__in=access.managed_kabupaten)
+    return kampung.only("desa_kode", "desa_nama", "kecamatan__nama").order_by(
+        "kecamatan__nama", "kecamatan_id", "desa_nama"
+    )
+
+
+def kampung_pokja_members(*, kampung: Kampung) -> list[PokjaMembership]:
+    """The kampung's Pokja members, ketua first, inactive accounts last (one query)."""
+    members = kampung.pokja_members.select_related("user")
+    return sorted(
+        members,
+        key=lambda member: (
+            not member.user.is_active,
+            _JABATAN_ORDER.get(member.jabatan, len(_JABATAN_ORDER)),
+            (member.user.get_full_name() or member.user.username).lower(),
+        ),
+    )
