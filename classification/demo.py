@@ -49,7 +49,8 @@ from .rules.levels import Level
 from .rules.scoring import group_indices, score_indicators
 from .rules.vocabularies import CONTRACEPTIVE_METHODS, POKTAN
 from .selectors.records import inputs_from_records
-from .services import kampung_program_save, kampung_refresh_estimate, kampung_set_level
+from .services.levels import kampung_set_level
+from .services.records import kampung_program_save, kampung_refresh_estimate
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_KABUPATEN = "63.01"

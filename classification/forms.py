@@ -21,7 +21,6 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .conflicts import latest_revision
 from .models import (
     Activity,
     Agency,
@@ -48,6 +47,7 @@ from .rules.figures import (
 from .rules.vocabularies import MECHANISMS
 from .selectors.audit import AuditFilters
 from .selectors.audit_kinds import KIND_CHOICES
+from .services.conflicts import latest_revision
 
 # Kampung KB was launched in 2016 (domain.md §3).
 PROGRAMME_START = datetime.date(2016, 1, 1)

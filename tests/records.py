@@ -7,7 +7,7 @@ so O2 moves 2 → 3 and Output 3,25 → 3,50; nothing else changes.
 
 import datetime
 
-from classification.services import figures_create, profile_create
+from classification.services.records import figures_create, profile_create
 
 PROFILE = {
     "pokja_exists": True,

@@ -4,13 +4,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from classification.accounts import (
+from classification.models import Kampung, PokjaMembership
+from classification.permissions import DP3A_GROUP
+from classification.services.accounts import (
     pokja_account_create,
     pokja_account_set_active,
     pokja_account_set_password,
 )
-from classification.models import Kampung, PokjaMembership
-from classification.permissions import DP3A_GROUP
 from tests.base import KAMPUNG_A, KAMPUNG_LAIN_KABUPATEN, PASSWORD, PeopleTestCase, make_pokja
 
 NEW_PASSWORD = "Tabanio-sehat-2026"

@@ -27,7 +27,7 @@ from classification.models import (
 from classification.selectors.dashboard import district_summary
 from classification.selectors.levels import level_list
 from classification.selectors.target import target_progress
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 from tests.base import (
     KAMPUNG_A,
     KAMPUNG_B,

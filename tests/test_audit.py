@@ -12,8 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from classification import services, verification
-from classification.conflicts import latest_revision
 from classification.models import (
     Activity,
     Agency,
@@ -33,6 +31,16 @@ from classification.selectors.audit import (
 )
 from classification.selectors.audit_kinds import KAMPUNG_KINDS
 from classification.selectors.changes import BASELINE_REASON, FieldChange, display_value
+from classification.services.conflicts import latest_revision
+from classification.services.levels import kampung_set_level
+from classification.services.records import (
+    activity_delete,
+    activity_save,
+    figures_create,
+    kampung_update_identity,
+    profile_create,
+)
+from classification.services.verification import assessment_return, assessment_save
 from tests.base import KAMPUNG_A, KAMPUNG_B, KAMPUNG_LAIN_KABUPATEN, PeopleTestCase
 from tests.history import acting_as
 from tests.records import FIGURES_JANUARY, PROFILE
@@ -67,15 +75,15 @@ class AuditTestCase(PeopleTestCase):
         puskesmas = Agency.objects.get(name="Puskesmas")
         cls.bnn = Agency.objects.get(name="BNN")
         with acting_as(cls.pokja_a):
-            services.kampung_update_identity(
+            kampung_update_identity(
                 kampung=cls.kampung,
                 by=cls.pokja_a,
                 expected_version=cls.kampung.version,
                 nama_kampung="Kampung KB Tabanio Bahari",
                 cakupan_wilayah="Seluruh desa",
             )
-            services.profile_create(kampung=cls.kampung, by=cls.pokja_a, based_on=0, **PROFILE)
-            services.profile_create(
+            profile_create(kampung=cls.kampung, by=cls.pokja_a, based_on=0, **PROFILE)
+            profile_create(
                 kampung=cls.kampung,
                 by=cls.pokja_a,
                 **{
@@ -85,8 +93,8 @@ class AuditTestCase(PeopleTestCase):
                     "mechanisms": {**PROFILE["mechanisms"], "monev": "bulanan"},
                 },
             )
-            services.figures_create(kampung=cls.kampung, by=cls.pokja_a, **FIGURES_JANUARY)
-            cls.activity = services.activity_save(
+            figures_create(kampung=cls.kampung, by=cls.pokja_a, **FIGURES_JANUARY)
+            cls.activity = activity_save(
                 activity=Activity(
                     kampung=cls.kampung,
                     date=datetime.date(2026, 1, 20),
@@ -99,14 +107,14 @@ class AuditTestCase(PeopleTestCase):
             )
         with acting_as(cls.staf):
             cls.activity.title = "Pertemuan BKB Januari"
-            services.activity_save(
+            activity_save(
                 activity=cls.activity,
                 by=cls.staf,
                 agencies=[puskesmas],
                 expected_version=latest_revision(Activity, cls.activity.pk),
             )
-            services.activity_delete(activity=cls.activity, by=cls.staf)
-            services.kampung_set_level(
+            activity_delete(activity=cls.activity, by=cls.staf)
+            kampung_set_level(
                 kampung=cls.kampung,
                 level=ClassificationLevel.objects.get(code="mandiri"),
                 effective_date=datetime.date(2026, 2, 1),
@@ -115,7 +123,7 @@ class AuditTestCase(PeopleTestCase):
                 note="Koreksi data awal",
             )
         with acting_as(cls.staf_lain):
-            services.kampung_update_identity(
+            kampung_update_identity(
                 kampung=cls.other, by=cls.staf_lain, nama_kampung="Kampung KB Kotabaru Satu"
             )
 
@@ -208,13 +216,11 @@ class EntryTests(AuditTestCase):
 
     def test_an_assessment_submitted_then_returned(self):
         with acting_as(self.pokja_a):
-            assessment = verification.assessment_save(
+            assessment = assessment_save(
                 kampung=self.kampung, by=self.pokja_a, submit=True, note="Mohon diperiksa"
             )
         with acting_as(self.staf):
-            verification.assessment_return(
-                assessment=assessment, by=self.staf, note="Lengkapi SK Pokja"
-            )
+            assessment_return(assessment=assessment, by=self.staf, note="Lengkapi SK Pokja")
         returned, submitted = entries(self.staf, kind="penilaian")[:2]
         self.assertEqual((submitted.user, submitted.change_label), ("pokja_a", "Dibuat"))
         self.assertIn(FieldChange("Status", "—", "Diajukan"), submitted.changes)
@@ -353,7 +359,7 @@ class QueryCountTests(AuditTestCase):
         with acting_as(self.pokja_a):
             for number in range(1, count + 1):
                 activity.title = str(number)
-                services.activity_save(activity=activity, by=self.pokja_a, agencies=[self.bnn])
+                activity_save(activity=activity, by=self.pokja_a, agencies=[self.bnn])
 
     def test_a_page_costs_the_same_with_5_or_50_changes_on_it(self):
         self.add_changes(5)

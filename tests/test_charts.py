@@ -16,7 +16,7 @@ from classification.selectors.dashboard import (
 )
 from classification.selectors.levels import level_list
 from classification.selectors.target import target_progress
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 
 TANAH_LAUT = "63.01"
 LABELS = ["Dasar", "Berkembang", "Mandiri", "Paripurna"]

@@ -28,8 +28,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client, TransactionTestCase
 
-from classification import services
-from classification.conflicts import EditConflict, latest_revision
 from classification.models import (
     Activity,
     Agency,
@@ -39,6 +37,13 @@ from classification.models import (
     KampungProfile,
     Kecamatan,
     Provinsi,
+)
+from classification.services.conflicts import EditConflict, latest_revision
+from classification.services.records import (
+    activity_save,
+    figures_create,
+    kampung_update_identity,
+    profile_create,
 )
 from tests.base import KAMPUNG_A, PASSWORD, PeopleTestCase
 from tests.history import acting_as
@@ -148,7 +153,7 @@ class ConcurrentTransactionTests(TransactionTestCase):
         def rename(person, name):
             def work():
                 with acting_as(person):
-                    return services.kampung_update_identity(
+                    return kampung_update_identity(
                         kampung=self.fresh_kampung(),
                         by=person,
                         expected_version=version,
@@ -180,7 +185,7 @@ class ConcurrentTransactionTests(TransactionTestCase):
         def save(person, members):
             def work():
                 with acting_as(person):
-                    return services.profile_create(
+                    return profile_create(
                         kampung=self.fresh_kampung(),
                         by=person,
                         based_on=0,
@@ -204,7 +209,7 @@ class ConcurrentTransactionTests(TransactionTestCase):
         def save(person):
             def work():
                 with acting_as(person):
-                    return services.figures_create(
+                    return figures_create(
                         kampung=self.fresh_kampung(), by=person, **FIGURES_JANUARY
                     )
 
@@ -319,7 +324,7 @@ class StaleFormTests(PeopleTestCase):
 
     def test_a_stale_activity_form_keeps_the_input_and_can_be_saved_again(self):
         with acting_as(self.pokja_a):
-            activity = services.activity_save(
+            activity = activity_save(
                 activity=Activity(
                     kampung=self.kampung,
                     date="2026-01-20",

@@ -21,7 +21,7 @@ from classification.selectors.records import (
     latest_figures,
     latest_profile,
 )
-from classification.services import profile_create
+from classification.services.records import profile_create
 from tests.base import KAMPUNG_A
 
 TODAY = datetime.date(2026, 3, 15)

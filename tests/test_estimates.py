@@ -41,13 +41,13 @@ from classification.selectors.records import (
     latest_figures,
     latest_profile,
 )
-from classification.services import (
+from classification.services.levels import kampung_set_level
+from classification.services.records import (
     activity_delete,
     activity_save,
     figures_create,
     kampung_program_save,
     kampung_refresh_estimate,
-    kampung_set_level,
     profile_create,
 )
 from tests.base import KAMPUNG_A, KAMPUNG_B, KAMPUNG_LAIN_KABUPATEN, PeopleTestCase

@@ -12,18 +12,13 @@ import tracemalloc
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from classification.imports import (
-    MAX_ERRORS,
-    FiguresRow,
-    ImportKind,
-    LevelRow,
-    import_apply,
-    import_parse,
-)
+from classification.imports.apply import import_apply
+from classification.imports.check import import_parse
+from classification.imports.plan import MAX_ERRORS, FiguresRow, ImportKind, LevelRow
 from classification.models import ClassificationLevel, Kampung, KampungFigures, LevelChange
 from classification.selectors.dashboard import district_summary
 from classification.selectors.levels import level_list
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 from tests.base import TANAH_LAUT, PeopleTestCase
 from tests.import_files import (
     BASELINE_DATE,

@@ -26,10 +26,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.static import serve
 
-from classification import accounts
 from classification.models import Activity, Kampung, KampungProgram, ThematicProgram
-from classification.services import activity_save, kampung_program_save
-from classification.verification import assessment_save
+from classification.services.accounts import pokja_account_create
+from classification.services.records import activity_save, kampung_program_save
+from classification.services.verification import assessment_save
 
 from .base import (
     KAMPUNG_A,
@@ -337,7 +337,7 @@ class PermissionMatrixTests(PeopleTestCase):
         bersinar, _ = ThematicProgram.objects.get_or_create(name="Kampung Bersinar")
         tabanio = Kampung.objects.get(desa_kode=KAMPUNG_A)
         kotabaru = Kampung.objects.get(desa_kode=KAMPUNG_LAIN_KABUPATEN)
-        cls.pokja_kotabaru = accounts.pokja_account_create(
+        cls.pokja_kotabaru = pokja_account_create(
             kampung=kotabaru, username="pokja_kotabaru", password=PASSWORD, by=cls.staf_lain
         )
         cls.objects = {
@@ -366,7 +366,7 @@ class PermissionMatrixTests(PeopleTestCase):
             by=dp3a,
         )
         assessment = assessment_save(kampung=kampung, by=pokja, submit=True)
-        account = accounts.pokja_account_create(
+        account = pokja_account_create(
             kampung=kampung, username=f"akun_{kabupaten}", password=PASSWORD, by=dp3a
         )
         return {

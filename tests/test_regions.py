@@ -10,15 +10,15 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase
 
-from classification.models import Kabupaten, Kampung, Kecamatan, Provinsi
-from classification.regions import (
+from classification.imports.regions import (
     COLUMNS,
     REGION_FILE,
     RegionFileError,
     VillageRow,
     read_villages,
 )
-from classification.services import regions_load
+from classification.models import Kabupaten, Kampung, Kecamatan, Provinsi
+from classification.services.regions import regions_load
 
 CORRUPT = "Berkas wilayah rusak atau bukan CSV UTF-8"
 

@@ -22,7 +22,7 @@ from classification.selectors.dashboard import (
 from classification.selectors.levels import level_list, upper_counts_on
 from classification.selectors.regions import home_kabupaten_code, kabupaten_for_user
 from classification.selectors.target import target_progress
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 
 from .base import KOTABARU, TANAH_LAUT, PeopleTestCase
 

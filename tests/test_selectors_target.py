@@ -21,7 +21,8 @@ from classification.selectors.target import (
     target_candidates,
     target_progress,
 )
-from classification.services import figures_create, kampung_set_level, level_at, profile_create
+from classification.services.levels import kampung_set_level, level_at
+from classification.services.records import figures_create, profile_create
 
 from .base import KOTABARU, TANAH_LAUT, PeopleTestCase
 

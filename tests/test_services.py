@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from classification.models import ClassificationLevel, Kampung, LevelChange
-from classification.services import kampung_set_level, level_at
+from classification.services.levels import kampung_set_level, level_at
 
 BASELINE = datetime.date(2025, 7, 31)
 TABANIO = "63.01.01.2002"  # berkembang in the demo baseline

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from classification import permissions, verification
+from classification import permissions
 from classification.models import Assessment, ClassificationLevel, Kampung, LevelChange
 from classification.permissions import DP3A_GROUP
 from classification.selectors.completeness import pokja_kampung_overview
@@ -22,7 +22,13 @@ from classification.selectors.verification import (
     latest_verified_assessment,
     verification_queue,
 )
-from classification.services import figures_create
+from classification.services.records import figures_create
+from classification.services.verification import (
+    assessment_return,
+    assessment_save,
+    assessment_verify,
+    level_correct,
+)
 
 from .base import KAMPUNG_A, KAMPUNG_B, TANAH_LAUT, PeopleTestCase, make_user
 from .records import FIGURES_FEBRUARY, JANUARY_SCORES, give_records
@@ -44,7 +50,7 @@ class VerificationTestCase(PeopleTestCase):
         cls.level = {level.code: level for level in ClassificationLevel.objects.all()}
 
     def save(self, *, by=None, submit=True, kampung=None, proposed=None, note=""):
-        return verification.assessment_save(
+        return assessment_save(
             kampung=kampung or self.tabanio,
             by=by or self.pokja_a,
             submit=submit,
@@ -53,7 +59,7 @@ class VerificationTestCase(PeopleTestCase):
         )
 
     def verify(self, assessment, *, by=None, level=None, **kwargs):
-        return verification.assessment_verify(
+        return assessment_verify(
             assessment=assessment,
             by=by or self.staf,
             level=self.level[level] if level else None,
@@ -141,9 +147,9 @@ class AssessmentReviewTests(VerificationTestCase):
         self.assertEqual(assessment.status, Assessment.Status.SUBMITTED)
 
         with self.assertRaises(ValidationError) as refused:
-            verification.assessment_return(assessment=assessment, by=self.staf, note="  ")
+            assessment_return(assessment=assessment, by=self.staf, note="  ")
         self.assertIn("note", refused.exception.message_dict)
-        returned = verification.assessment_return(
+        returned = assessment_return(
             assessment=assessment, by=self.staf, note="Lampirkan SK Pokja terbaru."
         )
         self.assertEqual(returned.status, Assessment.Status.RETURNED)
@@ -210,7 +216,7 @@ class AssessmentReviewTests(VerificationTestCase):
                 with self.assertRaises(PermissionDenied):
                     self.verify(assessment, by=user)
                 with self.assertRaises(PermissionDenied):
-                    verification.assessment_return(assessment=assessment, by=user, note="x")
+                    assessment_return(assessment=assessment, by=user, note="x")
         assessment.refresh_from_db()
         self.assertEqual(assessment.status, Assessment.Status.SUBMITTED)
         self.assertEqual(self.official(), "berkembang")
@@ -222,7 +228,7 @@ class AssessmentReviewTests(VerificationTestCase):
         with self.assertRaisesMessage(PermissionDenied, "pengajuan Anda sendiri"):
             self.verify(assessment, by=self.staf)
         with self.assertRaises(PermissionDenied):
-            verification.assessment_return(assessment=assessment, by=self.staf, note="x")
+            assessment_return(assessment=assessment, by=self.staf, note="x")
         self.verify(assessment, by=self.staf_dua)
         self.assertEqual(self.official(), "mandiri")
 
@@ -231,7 +237,7 @@ class AssessmentReviewTests(VerificationTestCase):
         seen = assessment.version
         self.verify(assessment, expected_version=seen)
         with self.assertRaisesMessage(ValidationError, "sudah diproses (diverifikasi) oleh staf"):
-            verification.assessment_return(
+            assessment_return(
                 assessment=assessment, by=self.staf_dua, note="Cek lagi.", expected_version=seen
             )
         assessment.refresh_from_db()
@@ -241,7 +247,7 @@ class AssessmentReviewTests(VerificationTestCase):
     def test_a_page_opened_before_a_return_and_resubmission_is_stale(self):
         assessment = self.save()
         seen = assessment.version
-        verification.assessment_return(assessment=assessment, by=self.staf, note="Perbaiki.")
+        assessment_return(assessment=assessment, by=self.staf, note="Perbaiki.")
         self.save()  # submitted again: the same status as the stale page saw, a newer version
         with self.assertRaises(ValidationError) as refused:
             self.verify(assessment, by=self.staf_dua, expected_version=seen)
@@ -251,7 +257,7 @@ class AssessmentReviewTests(VerificationTestCase):
 
 class LevelCorrectTests(VerificationTestCase):
     def test_dp3a_corrects_the_official_level_with_a_reason(self):
-        change = verification.level_correct(
+        change = level_correct(
             kampung=self.tabanio,
             level=self.level["dasar"],
             by=self.staf,
@@ -266,15 +272,13 @@ class LevelCorrectTests(VerificationTestCase):
 
     def test_a_correction_needs_a_reason(self):
         with self.assertRaises(ValidationError) as refused:
-            verification.level_correct(
-                kampung=self.tabanio, level=self.level["dasar"], by=self.staf, reason=" "
-            )
+            level_correct(kampung=self.tabanio, level=self.level["dasar"], by=self.staf, reason=" ")
         self.assertIn("reason", refused.exception.message_dict)
 
     def test_nobody_but_dp3a_of_the_kabupaten_corrects_a_level(self):
         for user in (self.pokja_a, self.pokja_b, self.peninjau, self.staf_lain):
             with self.subTest(user=user.username), self.assertRaises(PermissionDenied):
-                verification.level_correct(
+                level_correct(
                     kampung=self.tabanio, level=self.level["mandiri"], by=user, reason="x"
                 )
         self.assertEqual(self.official(), "berkembang")
@@ -329,7 +333,7 @@ class VerificationQueueSelectorTests(VerificationTestCase):
     def test_drafts_returned_and_verified_ones_are_not_in_the_queue(self):
         self.save(by=self.pokja_b, kampung=self.benua_lawas, submit=False)
         returned = self.save()
-        verification.assessment_return(assessment=returned, by=self.staf, note="Perbaiki.")
+        assessment_return(assessment=returned, by=self.staf, note="Perbaiki.")
         self.assertEqual(verification_queue(user=fresh(self.staf)), [])
 
     def test_two_queries_whatever_the_length_of_the_queue(self):
@@ -350,7 +354,7 @@ class VerificationQueueSelectorTests(VerificationTestCase):
 class PokjaOverviewSelectorTests(VerificationTestCase):
     def test_a_pokja_member_gets_their_kampung_with_the_latest_assessment(self):
         assessment = self.save()
-        verification.assessment_return(assessment=assessment, by=self.staf, note="Lengkapi RKM.")
+        assessment_return(assessment=assessment, by=self.staf, note="Lengkapi RKM.")
         pokja = fresh(self.pokja_a)
         permissions.access_for(pokja)
         with self.assertNumQueries(1):

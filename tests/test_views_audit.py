@@ -7,8 +7,8 @@ person sees there, its filters and pages, its pinned query count; then the kampu
 import datetime
 import re
 
-from classification import services
 from classification.models import Activity, Kampung
+from classification.services.records import activity_save, kampung_update_identity
 from tests.base import KAMPUNG_A, KAMPUNG_LAIN_KABUPATEN, SESSION_CACHED, PeopleTestCase
 from tests.history import acting_as
 
@@ -29,11 +29,9 @@ class AuditPageTestCase(PeopleTestCase):
         super().setUpTestData()
         cls.kampung = Kampung.objects.get(desa_kode=KAMPUNG_A)
         with acting_as(cls.pokja_a):
-            services.kampung_update_identity(
-                kampung=cls.kampung, by=cls.pokja_a, nama_kampung=NAME_A
-            )
+            kampung_update_identity(kampung=cls.kampung, by=cls.pokja_a, nama_kampung=NAME_A)
         with acting_as(cls.staf_lain):
-            services.kampung_update_identity(
+            kampung_update_identity(
                 kampung=Kampung.objects.get(desa_kode=KAMPUNG_LAIN_KABUPATEN),
                 by=cls.staf_lain,
                 nama_kampung=NAME_OTHER,
@@ -46,7 +44,7 @@ class AuditPageTestCase(PeopleTestCase):
         with acting_as(self.pokja_a):
             for number in range(1, count + 1):
                 activity.title = f"Kegiatan {number}"
-                services.activity_save(activity=activity, by=self.pokja_a)
+                activity_save(activity=activity, by=self.pokja_a)
 
 
 class AuditPagePermissionTests(AuditPageTestCase):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from classification import views
 from classification.models import ClassificationLevel, Kampung, LevelChange
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 from tests.base import KAMPUNG_A, KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase, make_user
 
 # session, user, the user's access (groups, region scopes, pokja memberships), kabupaten, levels,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from classification.models import ClassificationLevel, Kampung, KampungFigures, LevelChange
 from classification.selectors.dashboard import district_summary
 from classification.selectors.levels import level_list
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 from classification.views.imports import SESSION_KEY
 from tests.base import TANAH_LAUT, PeopleTestCase
 from tests.import_files import (

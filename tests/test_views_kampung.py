@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import openpyxl
 
 from classification.models import ClassificationLevel, Kampung, LevelChange
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 from tests.base import KAMPUNG_A, KAMPUNG_LAIN_KABUPATEN, SESSION_CACHED, PeopleTestCase
 
 # Pinned query counts. List: session, user, access (3), two COUNTs (the list view's and the

@@ -4,7 +4,7 @@ import datetime
 import re
 
 from classification.models import ClassificationLevel, Kampung, LevelChange
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 from tests.base import KAMPUNG_A, PeopleTestCase
 
 # Anonymous: kabupaten, levels, district summary. No session, no user, no per-kampung rows.

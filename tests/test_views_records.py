@@ -34,11 +34,11 @@ from classification.models import (
     LevelChange,
     ThematicProgram,
 )
-from classification.services import (
+from classification.services.levels import kampung_set_level
+from classification.services.records import (
     activity_save,
     figures_create,
     kampung_program_save,
-    kampung_set_level,
     profile_create,
 )
 from tests.base import KAMPUNG_A, KAMPUNG_B, SESSION_CACHED, PeopleTestCase

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from classification.models import ClassificationLevel, Kampung, KampungProfile, LevelChange
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 from tests.base import KAMPUNG_A, KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase
 
 

@@ -20,7 +20,7 @@ from classification.rules.targets import Movement
 from classification.selectors.levels import level_list
 from classification.selectors.records import kampung_records
 from classification.selectors.target import KecamatanMovement, target_candidates
-from classification.services import kampung_set_level
+from classification.services.levels import kampung_set_level
 from classification.views import target as target_views
 from tests.base import KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase, make_user
 

@@ -10,10 +10,14 @@ import re
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from classification import verification
 from classification.models import Assessment, ClassificationLevel, Kampung, LevelChange
 from classification.permissions import DP3A_GROUP
-from classification.services import figures_create
+from classification.services.records import figures_create
+from classification.services.verification import (
+    assessment_return,
+    assessment_save,
+    assessment_verify,
+)
 
 from .base import (
     KAMPUNG_A,
@@ -79,7 +83,7 @@ class WorkflowViewTestCase(PeopleTestCase):
         cls.level = {level.code: level for level in ClassificationLevel.objects.all()}
 
     def submit(self, *, by=None, kampung=None, proposed=None, note=""):
-        return verification.assessment_save(
+        return assessment_save(
             kampung=kampung or self.tabanio,
             by=by or self.pokja_a,
             submit=True,
@@ -209,7 +213,7 @@ class EveryPageForEveryPersonTests(WorkflowViewTestCase):
         self.assertEqual(self.client.get(review_url(assessment)).status_code, 200)
 
     def test_a_draft_or_an_unknown_assessment_is_404(self):
-        draft = verification.assessment_save(kampung=self.tabanio, by=self.pokja_a, submit=False)
+        draft = assessment_save(kampung=self.tabanio, by=self.pokja_a, submit=False)
         self.client.force_login(self.staf)
         self.assertEqual(self.client.get(review_url(draft)).status_code, 404)
         self.assertEqual(self.client.get("/verifikasi/999999/").status_code, 404)
@@ -307,9 +311,7 @@ class PenilaianPageTests(WorkflowViewTestCase):
 
     def test_a_returned_assessment_shows_the_reviewer_s_note_prominently(self):
         assessment = self.submit(proposed="mandiri")
-        verification.assessment_return(
-            assessment=assessment, by=self.staf, note="Lampirkan SK Pokja terbaru."
-        )
+        assessment_return(assessment=assessment, by=self.staf, note="Lampirkan SK Pokja terbaru.")
         self.client.force_login(self.pokja_a)
         response = self.client.get(penilaian_url())
         self.assertContains(response, 'data-testid="review-note"')
@@ -320,8 +322,8 @@ class PenilaianPageTests(WorkflowViewTestCase):
 
     def test_history_lists_every_status_newest_first(self):
         first = self.submit(proposed="mandiri")
-        verification.assessment_verify(assessment=first, by=self.staf)
-        verification.assessment_save(kampung=self.tabanio, by=self.pokja_a, submit=False)
+        assessment_verify(assessment=first, by=self.staf)
+        assessment_save(kampung=self.tabanio, by=self.pokja_a, submit=False)
         self.client.force_login(self.peninjau)
         response = self.client.get(penilaian_url())
         statuses = re.findall(
@@ -352,7 +354,7 @@ class QueueTests(WorkflowViewTestCase):
         return rows
 
     def test_oldest_submission_first_with_what_changed(self):
-        verification.assessment_verify(assessment=self.submit(), by=self.staf)
+        assessment_verify(assessment=self.submit(), by=self.staf)
         figures_create(kampung=self.tabanio, by=self.pokja_a, **FIGURES_FEBRUARY)
         newer = self.submit(note="CPR naik.")
         older = self.submit(by=self.staf_dua, kampung=self.others[0])
@@ -390,7 +392,7 @@ class QueueTests(WorkflowViewTestCase):
 
     def test_query_count_is_the_same_for_one_and_five_submissions(self):
         # Tabanio has a verified assessment to compare with; the other four are first ones.
-        verification.assessment_verify(assessment=self.submit(by=self.staf_dua), by=self.staf)
+        assessment_verify(assessment=self.submit(by=self.staf_dua), by=self.staf)
         self.submit()
         self.client.force_login(self.staf)
         with self.assertNumQueries(QUEUE_QUERIES):
@@ -548,7 +550,7 @@ class KampungPageTests(WorkflowViewTestCase):
         self.assertNotContains(response, "Koreksi level resmi")
 
         assessment = self.submit()
-        verification.assessment_return(assessment=assessment, by=self.staf, note="Lengkapi RKM.")
+        assessment_return(assessment=assessment, by=self.staf, note="Lengkapi RKM.")
         response = self.client.get(f"/kampung/{KAMPUNG_A}/")
         self.assertContains(response, ">Dikembalikan</span>")
         self.assertContains(response, "Lengkapi RKM.")
@@ -577,7 +579,7 @@ class NavigationTests(WorkflowViewTestCase):
 class PokjaDashboardTests(WorkflowViewTestCase):
     def test_pokja_sees_their_kampung_on_top(self):
         assessment = self.submit()
-        verification.assessment_return(assessment=assessment, by=self.staf, note="Lengkapi RKM.")
+        assessment_return(assessment=assessment, by=self.staf, note="Lengkapi RKM.")
         self.client.force_login(self.pokja_a)
         response = self.client.get("/")
         self.assertContains(response, "Kampung Anda")

@@ -19,8 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .. import charts, permissions, services
-from ..conflicts import EditConflict
+from .. import charts, permissions
 from ..exports import FilteredExportMixin
 from ..filters import KampungFilterSet
 from ..forms import ActivityForm, FiguresForm, KampungIdentityForm, KampungProgramForm, ProfileForm
@@ -54,6 +53,16 @@ from ..selectors.records import (
 from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
 from ..selectors.target import target_progress
 from ..selectors.verification import open_assessment
+from ..services.conflicts import EditConflict
+from ..services.records import (
+    activity_delete,
+    activity_save,
+    figures_create,
+    kampung_program_delete,
+    kampung_program_save,
+    kampung_update_identity,
+    profile_create,
+)
 from ..tables import KampungTable
 
 
@@ -317,7 +326,7 @@ class KampungIdentityUpdateView(KampungFormView):
         return {**super().get_form_kwargs(), "instance": copy.copy(self.kampung)}
 
     def save(self, form) -> str:
-        services.kampung_update_identity(
+        kampung_update_identity(
             kampung=self.kampung,
             by=self.request.user,
             expected_version=form.opened_at(),
@@ -380,7 +389,7 @@ class ProfileUpdateView(KampungFormView):
         return context
 
     def save(self, form) -> str:
-        services.profile_create(
+        profile_create(
             kampung=self.kampung,
             by=self.request.user,
             based_on=form.opened_at(),
@@ -435,7 +444,7 @@ class FiguresCreateView(KampungFormView):
         return {**super().get_form_kwargs(), "kampung": self.kampung}
 
     def save(self, form) -> str:
-        figures = services.figures_create(
+        figures = figures_create(
             kampung=self.kampung, by=self.request.user, **form.figures_fields()
         )
         return _("Angka periode %(period)s disimpan.") % {
@@ -483,7 +492,7 @@ class ActivityFormView(ActivityMixin, KampungFormView):
 
     def save(self, form) -> str:
         is_new = form.instance.pk is None
-        activity = services.activity_save(
+        activity = activity_save(
             activity=form.instance,
             by=self.request.user,
             agencies=form.cleaned_data["agencies"],
@@ -509,7 +518,7 @@ class ActivityDeleteView(ActivityMixin, KampungAccessMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         activity = self.get_activity()
         title = activity.title
-        services.activity_delete(activity=activity, by=request.user)
+        activity_delete(activity=activity, by=request.user)
         messages.success(request, _("Kegiatan “%(title)s” dihapus.") % {"title": title})
         return redirect(reverse_kampung("classification:activity_list", self.kampung))
 
@@ -544,7 +553,7 @@ class KampungProgramListView(KampungFormView):
         return super().post(request, *args, **kwargs)
 
     def save(self, form) -> str:
-        tag = services.kampung_program_save(tag=form.instance, by=self.request.user)
+        tag = kampung_program_save(tag=form.instance, by=self.request.user)
         return _("Program %(program)s ditambahkan.") % {"program": tag.program.name}
 
     def get_success_url(self):
@@ -559,7 +568,7 @@ class KampungProgramUpdateView(KampungProgramMixin, KampungFormView):
         return {**super().get_form_kwargs(), "kampung": self.kampung, "instance": self.get_tag()}
 
     def save(self, form) -> str:
-        tag = services.kampung_program_save(tag=form.instance, by=self.request.user)
+        tag = kampung_program_save(tag=form.instance, by=self.request.user)
         return _("Program %(program)s diperbarui.") % {"program": tag.program.name}
 
     def get_success_url(self):
@@ -578,7 +587,7 @@ class KampungProgramDeleteView(KampungProgramMixin, KampungAccessMixin, Template
     def post(self, request, *args, **kwargs):
         tag = self.get_tag()
         name = tag.program.name
-        services.kampung_program_delete(tag=tag, by=request.user)
+        kampung_program_delete(tag=tag, by=request.user)
         messages.success(request, _("Program %(program)s dihapus.") % {"program": name})
         return redirect(reverse_kampung("classification:kampung_program_list", self.kampung))
 

@@ -17,10 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableView
 
-from .. import accounts, permissions
+from .. import permissions
 from ..exports import FilteredExportMixin
 from ..forms import PokjaAccountFilterForm, PokjaAccountForm, PokjaPasswordForm
 from ..selectors.accounts import account_kampung_choices, managed_pokja_account, pokja_account_rows
+from ..services.accounts import (
+    pokja_account_create,
+    pokja_account_set_active,
+    pokja_account_set_password,
+)
 from ..tables import PokjaAccountTable
 from . import add_service_errors
 
@@ -89,7 +94,7 @@ class PokjaAccountCreateView(AccountManagerMixin, FormView):
 
     def form_valid(self, form):
         try:
-            user = accounts.pokja_account_create(by=self.request.user, **form.account_fields())
+            user = pokja_account_create(by=self.request.user, **form.account_fields())
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -117,7 +122,7 @@ class PokjaAccountPasswordView(ManagedAccountMixin, FormView):
     def form_valid(self, form):
         account = self.get_account()
         try:
-            accounts.pokja_account_set_password(
+            pokja_account_set_password(
                 user=account, password=form.cleaned_data["password1"], by=self.request.user
             )
         except ValidationError as error:
@@ -146,7 +151,7 @@ class PokjaAccountActiveView(ManagedAccountMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         account = self.get_account()
         try:
-            accounts.pokja_account_set_active(user=account, active=self.active, by=request.user)
+            pokja_account_set_active(user=account, active=self.active, by=request.user)
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(errors=error.messages))
         if self.active:

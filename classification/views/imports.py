@@ -23,16 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from .. import permissions
-from ..imports import (
-    EXTENSIONS,
-    FileProblem,
-    ImportKind,
-    ImportPlan,
-    check_name_and_size,
-    import_apply,
-    import_parse,
-    max_bytes,
-)
+from ..imports.apply import import_apply
+from ..imports.check import import_parse
+from ..imports.plan import ImportKind, ImportPlan
+from ..imports.read import EXTENSIONS, FileProblem, check_name_and_size, max_bytes
 from ..rules.figures import FIGURE_COUNT_FIELDS
 
 SESSION_KEY = "kampungkb_import"

@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from .. import permissions, verification
+from .. import permissions
 from ..forms import AssessmentForm, AssessmentReturnForm, AssessmentVerifyForm, LevelCorrectForm
 from ..models import Assessment
 from ..rules.numbers import format_decimal
@@ -34,6 +34,12 @@ from ..selectors.verification import (
     kampung_assessments,
     latest_verified_assessment,
     verification_queue,
+)
+from ..services.verification import (
+    assessment_return,
+    assessment_save,
+    assessment_verify,
+    level_correct,
 )
 from . import KampungFormView, add_service_errors, reverse_kampung
 
@@ -125,7 +131,7 @@ class AssessmentView(KampungFormView):
         return context
 
     def save(self, form) -> str:
-        assessment = verification.assessment_save(
+        assessment = assessment_save(
             kampung=self.kampung, by=self.request.user, **form.assessment_fields()
         )
         if assessment.status == Assessment.Status.SUBMITTED:
@@ -199,10 +205,10 @@ class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
         action = request.POST.get("aksi")
         if action == self.VERIFY:
             form = self.verify_form(request.POST)
-            act, fields = verification.assessment_verify, form.verify_fields
+            act, fields = assessment_verify, form.verify_fields
         elif action == self.RETURN:
             form = self.return_form(request.POST)
-            act, fields = verification.assessment_return, form.return_fields
+            act, fields = assessment_return, form.return_fields
         else:
             return HttpResponseBadRequest()
         if form.is_valid():
@@ -248,7 +254,7 @@ class LevelCorrectView(KampungFormView):
         return super().get_context_data(history=level_history(kampung=self.kampung)[:5], **kwargs)
 
     def save(self, form) -> str:
-        change = verification.level_correct(
+        change = level_correct(
             kampung=self.kampung, by=self.request.user, **form.correction_fields()
         )
         return _("Level resmi %(kampung)s dikoreksi menjadi %(level)s.") % {

@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from classification.imports import ImportKind, import_apply, import_parse
+from classification.imports.apply import import_apply
+from classification.imports.check import import_parse
+from classification.imports.plan import ImportKind
 from classification.permissions import can_import
 
 

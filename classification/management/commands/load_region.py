@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from classification.regions import REGION_FILE, RegionFileError, read_villages
-from classification.services import regions_load
+from classification.imports.regions import REGION_FILE, RegionFileError, read_villages
+from classification.services.regions import regions_load
 
 
 class Command(BaseCommand):

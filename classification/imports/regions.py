@@ -10,13 +10,15 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
 REGION_FILE = Path(settings.BASE_DIR) / "fixtures" / "indonesia_wilayah.csv.gz"
+
+
 COLUMNS = (
     "provinsi_kode",
     "provinsi",
@@ -28,10 +30,20 @@ COLUMNS = (
     "nama",
     "jenis",
 )
+
+
 PROVINSI_CODE = re.compile(r"^\d{2}$")
+
+
 KABUPATEN_CODE = re.compile(r"^\d{2}\.\d{2}$")
+
+
 KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+
+
 DESA_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+
+
 # Desa adat are desa for this programme (domain.md §5; 14 in Papua).
 JENIS = {"desa": "desa", "kelurahan": "kelurahan", "desa_adat": "desa"}
 
@@ -152,8 +164,3 @@ def _selection_of(raw: dict[str, str], wanted: set[str] | None) -> str | None:
     if provinsi in wanted:
         return provinsi
     return None
-
-
-def batched(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import Assessment, ClassificationLevel, Kampung, LevelChange
-from .models.people import person_name
-from .selectors.records import kampung_records
-from .services import kampung_set_level
+from .. import permissions
+from ..models import Assessment, ClassificationLevel, Kampung, LevelChange
+from ..models.people import person_name
+from ..selectors.records import kampung_records
+from .levels import kampung_set_level
 
 
 def _month_start(day: datetime.date) -> datetime.date:

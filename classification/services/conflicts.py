@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models.people import person_name
-from .selectors.changes import BASELINE_REASON, FieldChange, changes_between
+from ..models.people import person_name
+from ..selectors.changes import BASELINE_REASON, FieldChange, changes_between
 
 __all__ = [
     "EditConflict",

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import Kampung, PokjaMembership
+from .. import permissions
+from ..models import Kampung, PokjaMembership
 
 
 def _require_manager(by, kampung: Kampung) -> None:

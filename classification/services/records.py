@@ -1,8 +1,7 @@
-"""Every write that matters. Views, the admin and commands call these, never ``save()``."""
+"""Writes to a kampung's records. Views, the admin and commands call these, never ``save()``."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -10,145 +9,18 @@ from django.db import IntegrityError, transaction
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
-from .conflicts import EditConflict, field_changes, lock_at_revision, lock_at_version
-from .models import (
+from ..models import (
     Activity,
     Agency,
-    ClassificationLevel,
-    Kabupaten,
     Kampung,
     KampungFigures,
     KampungProfile,
     KampungProgram,
-    Kecamatan,
-    LevelChange,
-    Provinsi,
 )
-from .models.kampung import IDENTITY_FIELDS
-from .models.people import person_name
-from .regions import VillageRow, batched
-from .selectors.records import kampung_records, latest_profile
-
-
-def level_at(*, kampung: Kampung, on: datetime.date) -> str | None:
-    """The official level code a kampung held on ``on``, from its history (None before any)."""
-    return (
-        LevelChange.objects.filter(kampung=kampung, effective_date__lte=on)
-        .order_by("-effective_date", "-created_at", "-id")
-        .values_list("level_to_id", flat=True)
-        .first()
-    )
-
-
-@transaction.atomic
-def kampung_set_level(
-    *,
-    kampung: Kampung,
-    level: ClassificationLevel,
-    effective_date: datetime.date,
-    source: str,
-    by=None,
-    note: str = "",
-) -> LevelChange:
-    """Record a new official level and keep ``Kampung.official_level`` equal to the latest change.
-
-    History only grows forward: a change dated before the kampung's latest one is refused, since
-    slotting it in would leave the later row's "from" level wrong.
-    """
-    # Lock the kampung row so two verifications of the same kampung cannot interleave.
-    kampung = Kampung.objects.select_for_update().get(pk=kampung.pk)
-    latest = (
-        LevelChange.objects.filter(kampung=kampung)
-        .order_by("-effective_date", "-created_at", "-id")
-        .values("level_to_id", "effective_date")
-        .first()
-    )
-    if latest and effective_date < latest["effective_date"]:
-        raise ValidationError(
-            {
-                "effective_date": ValidationError(
-                    _("Tanggal berlaku tidak boleh sebelum perubahan level terakhir (%(date)s)."),
-                    code="before_latest_change",
-                    params={"date": latest["effective_date"].strftime("%d-%m-%Y")},
-                )
-            }
-        )
-    previous = latest["level_to_id"] if latest else None
-    if previous == level.code:
-        raise ValidationError(
-            {
-                "level": ValidationError(
-                    _("Kampung ini sudah berada di level %(level)s."),
-                    code="same_level",
-                    params={"level": level.label},
-                )
-            }
-        )
-    change = LevelChange(
-        kampung=kampung,
-        level_from_id=previous,
-        level_to=level,
-        effective_date=effective_date,
-        source=source,
-        changed_by=by,
-        note=note,
-    )
-    change.full_clean()
-    change.save()
-    # No version bump: the version guards the identity form, which a level change doesn't touch.
-    Kampung.objects.filter(pk=kampung.pk).update(
-        official_level_id=level.code, official_level_since=effective_date
-    )
-    return change
-
-
-@transaction.atomic
-def regions_load(*, rows: list[VillageRow], batch_size: int = 2000, progress=None) -> int:
-    """Insert or update the regions and one Kampung per village in ``rows``, all or nothing.
-
-    Idempotent: loading the same rows again changes nothing; a renamed village is renamed.
-    ``progress`` (a tqdm bar, say) is advanced by the number of villages written.
-    """
-    provinsi = {row.provinsi_kode: row.provinsi for row in rows}
-    kabupaten = {row.kabupaten_kode: (row.kabupaten, row.provinsi_kode) for row in rows}
-    kecamatan = {row.kecamatan_kode: (row.kecamatan, row.kabupaten_kode) for row in rows}
-    Provinsi.objects.bulk_create(
-        [Provinsi(kode=kode, nama=nama) for kode, nama in provinsi.items()],
-        update_conflicts=True,
-        unique_fields=["kode"],
-        update_fields=["nama"],
-    )
-    Kabupaten.objects.bulk_create(
-        [Kabupaten(kode=kode, nama=nama, provinsi_id=p) for kode, (nama, p) in kabupaten.items()],
-        update_conflicts=True,
-        unique_fields=["kode"],
-        update_fields=["nama"],
-    )
-    Kecamatan.objects.bulk_create(
-        [Kecamatan(kode=kode, nama=nama, kabupaten_id=k) for kode, (nama, k) in kecamatan.items()],
-        batch_size=batch_size,
-        update_conflicts=True,
-        unique_fields=["kode"],
-        update_fields=["nama"],
-    )
-    for batch in batched(rows, batch_size):
-        Kampung.objects.bulk_create(
-            [
-                Kampung(
-                    desa_kode=row.kode,
-                    desa_nama=row.nama,
-                    jenis=row.jenis,
-                    kecamatan_id=row.kecamatan_kode,
-                )
-                for row in batch
-            ],
-            update_conflicts=True,
-            unique_fields=["desa_kode"],
-            update_fields=["desa_nama", "jenis"],
-        )
-        if progress is not None:
-            progress.update(len(batch))
-    return len(rows)
+from ..models.kampung import IDENTITY_FIELDS
+from ..models.people import person_name
+from ..selectors.records import kampung_records, latest_profile
+from .conflicts import EditConflict, field_changes, lock_at_revision, lock_at_version
 
 
 def kampung_refresh_estimate(*, kampung: Kampung):
@@ -265,6 +137,8 @@ def activity_delete(*, activity: Activity, by) -> None:
 
 
 ACTIVITY_FIELDS = ["date", "title", "place", "description", "category", "target_groups", "program"]
+
+
 PROFILE_COMPARED_FIELDS = [
     field.name
     for field in KampungProfile._meta.concrete_fields

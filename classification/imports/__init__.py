@@ -1,0 +1,1 @@
+"""File imports: read, check, apply (no dependency on forms or filters); the region file reader."""

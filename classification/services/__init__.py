@@ -1,0 +1,1 @@
+"""Every write that matters: levels, records, regions, verification, accounts, edit conflicts."""
