@@ -100,7 +100,7 @@ def write_records(kampung_codes: list[tuple[int, str]]) -> list:
     unlike the demo, no redraws until the rule agrees, so some estimates land above or below
     the official level, as real records do. Chosen and drawn per kampung from its code.
     """
-    from classification import demo
+    from classification.demo.records import draw_records
     from classification.models import Activity, Agency, Kampung, KampungFigures, KampungProfile
     from classification.rules.levels import Level
 
@@ -117,7 +117,7 @@ def write_records(kampung_codes: list[tuple[int, str]]) -> list:
         .order_by("desa_kode")
     )
     drawn = [
-        demo.draw_records(
+        draw_records(
             item,
             rng=rngs[item.desa_kode],
             target=Level(item.official_level_id or Level.DASAR.value),
@@ -150,18 +150,16 @@ def write_records(kampung_codes: list[tuple[int, str]]) -> list:
 def store_estimates(drawn: list) -> int:
     """Each kampung's estimated level and indices, as ``kampung_refresh_estimate`` stores them.
 
-    The same ``levels.assess`` on the same inputs (latest profile, latest month's figures,
+    The same ``rules.assessment.assess`` on the same inputs (latest profile, latest month's figures,
     distinct cross-sector agencies of the activities), from the records in memory, bulk-updated.
     """
-    from classification import demo
+    from classification.demo.records import cross_sector_count
     from classification.models import Kampung
     from classification.rules.assessment import assess
     from classification.selectors.records import inputs_from_records
 
     for r in drawn:
-        inputs = inputs_from_records(
-            r.profile, r.figures[-1], demo.cross_sector_count(r.activities)
-        )
+        inputs = inputs_from_records(r.profile, r.figures[-1], cross_sector_count(r.activities))
         assessment = assess(inputs)
         r.kampung.estimated_level_id = assessment.level.value
         r.kampung.estimated_input = assessment.indices.input
@@ -179,7 +177,7 @@ def build(*, only: list[str]) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from classification import demo
+    from classification.demo.baseline import load_boundaries
 
     counts, timings = {}, {}
     start = time.perf_counter()
@@ -228,7 +226,7 @@ def build(*, only: list[str]) -> dict:
     lap("history")
 
     # Matches on desa code: a no-op unless Tanah Laut's kampung were loaded.
-    counts["boundaries"] = demo.load_boundaries()
+    counts["boundaries"] = load_boundaries()
     lap("boundaries")
     drawn = write_records(kampung_codes)
     counts.update(

@@ -17,7 +17,7 @@ from .models import (
 from .permissions import access_for
 from .rules.codes import normalise_region_code
 
-__all__ = ["KampungFilterSet", "normalise_region_code"]
+__all__ = ["KampungFilterSet"]
 
 
 class KampungFilterSet(django_filters.FilterSet):

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from . import views
 from .views import accounts as account_views
 from .views import audit as audit_views
 from .views import imports as import_views
@@ -8,70 +7,85 @@ from .views import reports as report_views
 from .views import rollup as rollup_views
 from .views import target as target_views
 from .views import verification as verification_views
+from .views.dashboard import DashboardView
+from .views.kampung import KampungDetailView, KampungIdentityUpdateView, KampungListView
+from .views.public import PublicKampungView, PublicSummaryView
+from .views.records import (
+    ActivityDeleteView,
+    ActivityFormView,
+    ActivityListView,
+    FiguresCreateView,
+    FiguresListView,
+    KampungProgramDeleteView,
+    KampungProgramListView,
+    KampungProgramUpdateView,
+    ProfileListView,
+    ProfileUpdateView,
+)
 
 app_name = "classification"
 
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
-    path("kabupaten/<str:kode>/", views.DashboardView.as_view(), name="district_dashboard"),
+    path("", DashboardView.as_view(), name="dashboard"),
+    path("kabupaten/<str:kode>/", DashboardView.as_view(), name="district_dashboard"),
     path("provinsi/<str:kode>/", rollup_views.ProvinceRollupView.as_view(), name="province_rollup"),
     path("nasional/", rollup_views.NationalRollupView.as_view(), name="national_rollup"),
-    path("publik/", views.PublicSummaryView.as_view(), name="public_summary"),
-    path("kampung/", views.KampungListView.as_view(), name="kampung_list"),
+    path("publik/", PublicSummaryView.as_view(), name="public_summary"),
+    path("kampung/", KampungListView.as_view(), name="kampung_list"),
     path("target/", target_views.TargetView.as_view(), name="target"),
     path("kelengkapan/", report_views.CompletenessView.as_view(), name="completeness"),
     path("laporan/", report_views.ReportView.as_view(), name="report"),
-    path("kampung/<str:kode>/", views.KampungDetailView.as_view(), name="kampung_detail"),
+    path("kampung/<str:kode>/", KampungDetailView.as_view(), name="kampung_detail"),
     path(
         "kampung/<str:kode>/ubah/",
-        views.KampungIdentityUpdateView.as_view(),
+        KampungIdentityUpdateView.as_view(),
         name="kampung_identity_edit",
     ),
-    path("kampung/<str:kode>/profil/", views.ProfileListView.as_view(), name="kampung_profile"),
+    path("kampung/<str:kode>/profil/", ProfileListView.as_view(), name="kampung_profile"),
     path(
         "kampung/<str:kode>/profil/ubah/",
-        views.ProfileUpdateView.as_view(),
+        ProfileUpdateView.as_view(),
         name="kampung_profile_edit",
     ),
-    path("kampung/<str:kode>/angka/", views.FiguresListView.as_view(), name="kampung_figures"),
+    path("kampung/<str:kode>/angka/", FiguresListView.as_view(), name="kampung_figures"),
     path(
         "kampung/<str:kode>/angka/tambah/",
-        views.FiguresCreateView.as_view(),
+        FiguresCreateView.as_view(),
         name="kampung_figures_add",
     ),
-    path("kampung/<str:kode>/kegiatan/", views.ActivityListView.as_view(), name="activity_list"),
+    path("kampung/<str:kode>/kegiatan/", ActivityListView.as_view(), name="activity_list"),
     path(
         "kampung/<str:kode>/kegiatan/tambah/",
-        views.ActivityFormView.as_view(),
+        ActivityFormView.as_view(),
         name="activity_add",
     ),
     path(
         "kampung/<str:kode>/kegiatan/<int:pk>/ubah/",
-        views.ActivityFormView.as_view(),
+        ActivityFormView.as_view(),
         name="activity_edit",
     ),
     path(
         "kampung/<str:kode>/kegiatan/<int:pk>/hapus/",
-        views.ActivityDeleteView.as_view(),
+        ActivityDeleteView.as_view(),
         name="activity_delete",
     ),
     path(
         "kampung/<str:kode>/program/",
-        views.KampungProgramListView.as_view(),
+        KampungProgramListView.as_view(),
         name="kampung_program_list",
     ),
     path(
         "kampung/<str:kode>/program/<int:pk>/ubah/",
-        views.KampungProgramUpdateView.as_view(),
+        KampungProgramUpdateView.as_view(),
         name="kampung_program_edit",
     ),
     path(
         "kampung/<str:kode>/program/<int:pk>/hapus/",
-        views.KampungProgramDeleteView.as_view(),
+        KampungProgramDeleteView.as_view(),
         name="kampung_program_delete",
     ),
-    path("publik/kampung/<str:kode>/", views.PublicKampungView.as_view(), name="public_kampung"),
+    path("publik/kampung/<str:kode>/", PublicKampungView.as_view(), name="public_kampung"),
     # The audit trail: who changed what, when (DP3A staff and reviewers).
     path("riwayat/", audit_views.AuditLogView.as_view(), name="audit_log"),
     # Pokja accounts, managed by DP3A staff of the kabupaten.

@@ -4,14 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from classification.forms import LoginForm
+from classification.forms.accounts import LoginForm
 
 urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     # Read-only JSON with its OpenAPI schema; session or token authentication.
-    path("api/v1/", include("classification.api_urls")),
+    path("api/v1/", include("classification.api.urls")),
     path("", include("classification.urls")),
 ]
 # Uploaded photos in development; in production the web server serves MEDIA_ROOT.

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from classification import demo
+from classification.demo.baseline import demo_levels, load_baseline, load_boundaries
 
 
 def pytest_configure(config):
@@ -15,8 +15,8 @@ def pytest_configure(config):
 
 def load_test_regions():
     call_command("load_region", "63.01", "63.02", verbosity=0)
-    demo.load_boundaries()
-    demo.load_baseline(demo.demo_levels())
+    load_boundaries()
+    load_baseline(demo_levels())
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.test import override_settings
 from django.utils import timezone
 
-from classification import demo
+from classification.demo.baseline import DEMO_PASSWORD, create_demo_users
 from tests.base import PASSWORD, SESSION_CACHED, PeopleTestCase
 
 
@@ -53,11 +53,11 @@ class LoginFlowTests(PeopleTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        demo.create_demo_users()
+        create_demo_users()
 
     def test_demo_staff_logs_in_and_lands_on_the_dashboard(self):
         response = self.client.post(
-            "/masuk/", {"username": "dp3a.demo", "password": demo.DEMO_PASSWORD}, follow=True
+            "/masuk/", {"username": "dp3a.demo", "password": DEMO_PASSWORD}, follow=True
         )
         self.assertEqual(response.redirect_chain, [("/", 302)])
         self.assertContains(response, "Kampung KB Kabupaten Tanah Laut")
@@ -73,7 +73,7 @@ class LoginFlowTests(PeopleTestCase):
             with self.subTest(username=username):
                 self.client.logout()
                 response = self.client.post(
-                    "/masuk/", {"username": username, "password": demo.DEMO_PASSWORD}, follow=True
+                    "/masuk/", {"username": username, "password": DEMO_PASSWORD}, follow=True
                 )
                 self.assertEqual(response.redirect_chain, chain)
                 self.assertContains(response, "Kabupaten Tanah Laut")

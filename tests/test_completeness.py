@@ -91,7 +91,7 @@ class CompletenessSelectorTests(PeopleTestCase):
             reporting_completeness(kabupaten_kode=KOTABARU, today=TODAY)
 
 
-@mock.patch("classification.views.local_today", return_value=TODAY)
+@mock.patch("classification.views.base.local_today", return_value=TODAY)
 class CompletenessPageTests(PeopleTestCase):
     def test_anonymous_is_sent_to_login(self, _today):
         response = self.client.get("/kelengkapan/")

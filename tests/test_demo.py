@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from shapely.geometry import shape
 
-from classification import demo, permissions
+from classification import permissions
+from classification.demo.baseline import FIXTURES
 from classification.models import (
     Kabupaten,
     Kampung,
@@ -23,7 +24,7 @@ from classification.models import (
 
 DEMO_USERS = ["bkkbn.demo", "dp3a.demo", "pokja.demo"]
 TABANIO = "63.01.01.2002"
-BOUNDARIES = demo.FIXTURES / "tanah_laut_desa.geojson"
+BOUNDARIES = FIXTURES / "tanah_laut_desa.geojson"
 
 
 def load_demo(*args) -> str:

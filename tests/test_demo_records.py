@@ -10,7 +10,8 @@ from collections import Counter
 from django.db.models import CheckConstraint, Count, F
 from django.test import TestCase
 
-from classification import demo
+from classification.demo.activities import ACTIVITY_DAYS
+from classification.demo.records import load_records
 from classification.models import Activity, Kampung, KampungFigures, KampungProfile, KampungProgram
 from classification.rules.assessment import assess
 from classification.rules.figures import POKTAN_TARGET_FIELDS
@@ -42,7 +43,7 @@ def record_counts() -> dict[str, int]:
 class LoadRecordsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.loaded = demo.load_records(today=TODAY)
+        cls.loaded = load_records(today=TODAY)
         cls.kampung = list(
             Kampung.objects.in_kabupaten(TANAH_LAUT).defer("boundary").order_by("desa_kode")
         )
@@ -75,7 +76,7 @@ class LoadRecordsTests(TestCase):
         )
         self.assertEqual(set(per_kampung), {item.pk for item in self.kampung})
         self.assertGreaterEqual(min(per_kampung.values()), 2)
-        first = TODAY - datetime.timedelta(days=demo.ACTIVITY_DAYS)
+        first = TODAY - datetime.timedelta(days=ACTIVITY_DAYS)
         self.assertFalse(Activity.objects.exclude(date__range=(first, TODAY)).exists())
         # Activities name their partners; most kampung have at least one cross-sector one.
         self.assertTrue(Activity.agencies.through.objects.exists())
@@ -145,7 +146,7 @@ class LoadRecordsTests(TestCase):
     def test_running_it_again_adds_nothing(self):
         before = record_counts()
         estimates = list(Kampung.objects.values_list("pk", "estimated_level", "estimated_input"))
-        self.assertEqual(demo.load_records(today=TODAY), 0)
+        self.assertEqual(load_records(today=TODAY), 0)
         self.assertEqual(record_counts(), before)
         self.assertEqual(
             list(Kampung.objects.values_list("pk", "estimated_level", "estimated_input")),
@@ -202,7 +203,7 @@ class LoadRecordsBesideRealRecordsTests(TestCase):
     def setUpTestData(cls):
         cls.tabanio = Kampung.objects.get(desa_kode=KAMPUNG_A)
         cls.real = profile_create(kampung=cls.tabanio, by=None, pokja_exists=True, pokja_members=11)
-        cls.loaded = demo.load_records(today=TODAY)
+        cls.loaded = load_records(today=TODAY)
 
     def test_kampung_with_real_records_is_skipped(self):
         self.assertEqual(self.loaded, 134)

@@ -58,7 +58,7 @@ class KampungExportTests(PeopleTestCase):
         self.assertEqual(len(sheet_rows(book)), 136)
 
 
-@mock.patch("classification.views.local_today", return_value=TODAY)
+@mock.patch("classification.views.base.local_today", return_value=TODAY)
 class CompletenessExportTests(PeopleTestCase):
     def setUp(self):
         KampungProfile.objects.create(kampung=Kampung.objects.get(desa_kode=KAMPUNG_A))

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from PIL import Image
 
-from classification.forms import (
+from classification.forms.records import (
     ActivityForm,
     FiguresForm,
     KampungIdentityForm,

@@ -7,9 +7,9 @@ from unittest import mock
 
 from django.utils import timezone
 
-from classification import views
 from classification.models import ClassificationLevel, Kampung, LevelChange
 from classification.services.levels import kampung_set_level
+from classification.views import base
 from tests.base import KAMPUNG_A, KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase, make_user
 
 # session, user, the user's access (groups, region scopes, pokja memberships), kabupaten, levels,
@@ -88,7 +88,7 @@ class DashboardContentTests(PeopleTestCase):
 
     def test_target_for_2026_is_24_from_17_at_the_baseline(self):
         self.client.force_login(self.staf)
-        with mock.patch.object(views, "local_today", return_value=datetime.date(2026, 11, 22)):
+        with mock.patch.object(base, "local_today", return_value=datetime.date(2026, 11, 22)):
             response = self.client.get("/")
         self.assertContains(
             response,
@@ -103,7 +103,7 @@ class DashboardContentTests(PeopleTestCase):
 
     def test_target_for_2027_is_31(self):
         self.client.force_login(self.staf)
-        with mock.patch.object(views, "local_today", return_value=datetime.date(2027, 3, 1)):
+        with mock.patch.object(base, "local_today", return_value=datetime.date(2027, 3, 1)):
             response = self.client.get("/")
         self.assertContains(response, "<tr><td>2026</td><td>24</td><td>17</td><td>7</td></tr>")
         self.assertContains(

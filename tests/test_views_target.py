@@ -14,13 +14,14 @@ from unittest import mock
 import openpyxl
 from django.test import SimpleTestCase
 
-from classification import charts, views
+from classification import charts
 from classification.models import ClassificationLevel, Kampung, LevelChange
 from classification.rules.targets import Movement
 from classification.selectors.levels import level_list
 from classification.selectors.records import kampung_records
 from classification.selectors.target import KecamatanMovement, target_candidates
 from classification.services.levels import kampung_set_level
+from classification.views import base
 from classification.views import target as target_views
 from tests.base import KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase, make_user
 
@@ -77,7 +78,7 @@ class TargetPageTestCase(PeopleTestCase):
         cls.by_code = {level.code: level for level in ClassificationLevel.objects.all()}
 
     def setUp(self):
-        patcher = mock.patch.object(views, "local_today", return_value=TODAY)
+        patcher = mock.patch.object(base, "local_today", return_value=TODAY)
         patcher.start()
         self.addCleanup(patcher.stop)
 

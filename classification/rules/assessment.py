@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from .inputs import KampungInputs
 from .levels import Level
-from .plans import NextLevelPlan, _plan
+from .plans import NextLevelPlan, build_plan
 from .scoring import GroupIndices, Scores, estimated_level, group_indices, score_indicators
 
 
@@ -23,7 +23,7 @@ def assess(inputs: KampungInputs) -> Assessment:
     """Score, index and classify ``inputs`` by the §2 rule, with what is missing."""
     scores = score_indicators(inputs)
     indices = group_indices(scores)
-    plan = _plan(inputs, scores, indices)
+    plan = build_plan(inputs, scores, indices)
     return Assessment(
         scores=scores,
         indices=indices,

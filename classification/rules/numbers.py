@@ -9,18 +9,18 @@ from typing import Final
 
 # A private context: exact enough for any realistic count, and immune to changes in the
 # thread's decimal context made elsewhere.
-_CONTEXT: Final[Context] = Context(prec=50, rounding=ROUND_HALF_EVEN)
+CONTEXT: Final[Context] = Context(prec=50, rounding=ROUND_HALF_EVEN)
 
 
 _ONE: Final[Decimal] = Decimal(1)
 
 
-_CENT: Final[Decimal] = Decimal("0.01")
+CENT: Final[Decimal] = Decimal("0.01")
 
 
 def round_half_even(value: Decimal) -> int:
     """Round to a whole number, half to even, as the portal's database rounds (§2)."""
-    return int(value.quantize(_ONE, rounding=ROUND_HALF_EVEN, context=_CONTEXT))
+    return int(value.quantize(_ONE, rounding=ROUND_HALF_EVEN, context=CONTEXT))
 
 
 def percent(numerator: int, denominator: int) -> int:
@@ -30,10 +30,10 @@ def percent(numerator: int, denominator: int) -> int:
     """
     if denominator == 0:
         return 0
-    exact = _CONTEXT.divide(_CONTEXT.multiply(Decimal(numerator), Decimal(100)), denominator)
+    exact = CONTEXT.divide(CONTEXT.multiply(Decimal(numerator), Decimal(100)), denominator)
     return round_half_even(exact)
 
 
 def format_decimal(value: Decimal) -> str:
     """A group index for users: 2 decimals with a decimal comma ("2,60")."""
-    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP, context=_CONTEXT):f}".replace(".", ",")
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT):f}".replace(".", ",")

@@ -9,26 +9,26 @@ from .inputs import KampungInputs
 from .levels import DEFAULT_LABELS, Level
 from .numbers import format_decimal, percent
 from .scoring import (
-    _MAXIMUMS,
-    _MINIMUMS,
-    _SCORERS,
     MAX_SCORES,
+    MAXIMUMS,
     MET_THRESHOLD,
+    MINIMUMS,
+    SCORERS,
     GroupIndices,
     Scores,
-    _average_share,
-    _mean,
-    _mkjp_users,
-    _unmet_count,
-    _users,
+    average_share,
     cpr_percent,
     group_indices,
     is_met,
+    kb_users,
     level_for_met,
+    mean_of,
     mkjp_percent,
+    mkjp_users,
     participation_percent,
     poktan_participation,
     score_indicators,
+    unmet_count,
     unmet_need_percent,
 )
 from .vocabularies import (
@@ -187,7 +187,7 @@ def apply_suggestions(inputs: KampungInputs, suggestions: Iterable[Suggestion]) 
 def points_needed(scores: Sequence[int]) -> int:
     """Score points a group still needs for its index to reach 3.00 (0 when met)."""
     total, count, extra = sum(scores), len(scores), 0
-    while not is_met(_mean(total + extra, count)):
+    while not is_met(mean_of(total + extra, count)):
         extra += 1
     return extra
 
@@ -225,7 +225,7 @@ def _set_step(
 ) -> _Step:
     current: frozenset[str] = getattr(inputs, name)
     missing = [c for c in vocabulary if c not in current]
-    needed = _MINIMUMS[code][score - 1] - len(current)
+    needed = MINIMUMS[code][score - 1] - len(current)
     labels = [vocabulary[c] for c in missing]
     again = " lagi" if current else ""
     if needed == len(missing):
@@ -258,8 +258,8 @@ def _added_for_share(participants: int, target: int, wanted: int) -> int | None:
 def _participation_step(inputs: KampungInputs, score: int) -> _Step:
     shares = poktan_participation(inputs)
     total = sum(share or 0 for share in shares.values())
-    minimum = _MINIMUMS["o1"][score - 1]
-    goal = _smallest(total, 100 * len(POKTAN), lambda t: _average_share(t) >= minimum)
+    minimum = MINIMUMS["o1"][score - 1]
+    goal = _smallest(total, 100 * len(POKTAN), lambda t: average_share(t) >= minimum)
     shortfall = (goal if goal is not None else total + 1) - total
     # Poktan that already exist first; then the smallest target group, where one participant
     # moves the percentage most.
@@ -310,13 +310,13 @@ def _cpr_step(inputs: KampungInputs, score: int) -> _Step:
         if pus is None:
             return "O2 CPR: isi jumlah PUS agar CPR bisa dihitung"
         return "O2 CPR: jumlah PUS tercatat 0; periksa dan perbarui data PUS"
-    users = _users(inputs) or 0
-    minimum = _MINIMUMS["o2"][score - 1]
+    users = kb_users(inputs) or 0
+    minimum = MINIMUMS["o2"][score - 1]
     extra = _smallest(1, pus - users, lambda d: percent(users + d, pus) >= minimum)
     if extra is None:  # pragma: no cover - 100% always reaches the top band
         return "O2 CPR: periksa data PUS dan peserta KB"
     changes = (Change("users_implan", extra),)
-    if _users(inputs) is None:
+    if kb_users(inputs) is None:
         action = (
             f"Catat peserta KB aktif per metode: untuk CPR minimal {minimum}% perlu "
             f"{_fmt(extra)} peserta KB dari {_fmt(pus)} PUS"
@@ -331,15 +331,15 @@ def _cpr_step(inputs: KampungInputs, score: int) -> _Step:
 
 
 def _mkjp_step(inputs: KampungInputs, score: int) -> _Step:
-    recorded = _users(inputs)
+    recorded = kb_users(inputs)
     if recorded is None:
         return "O3 MKJP: catat peserta KB aktif per metode agar MKJP bisa dihitung"
     users = recorded
-    minimum = _MINIMUMS["o3"][score - 1]
+    minimum = MINIMUMS["o3"][score - 1]
     if users == 0:
         action = "Layani peserta KB dengan MKJP (IUD, implan, MOW atau MOP): sekarang 0 peserta KB"
         return action, (Change("users_implan", 1),)
-    mkjp = _mkjp_users(inputs)
+    mkjp = mkjp_users(inputs)
     switch = _smallest(1, users - mkjp, lambda s: percent(mkjp + s, users) >= minimum)
     if switch is None:  # pragma: no cover - 100% always reaches the top band
         return "O3 MKJP: periksa data peserta KB per metode"
@@ -355,7 +355,7 @@ def _mkjp_step(inputs: KampungInputs, score: int) -> _Step:
 
 def _unmet_need_step(inputs: KampungInputs, score: int) -> _Step:
     pus = inputs.pus
-    unmet = _unmet_count(inputs)
+    unmet = unmet_count(inputs)
     if pus is None:
         return "O4 Unmet need: isi jumlah PUS agar unmet need bisa dihitung"
     if unmet is None:
@@ -363,7 +363,7 @@ def _unmet_need_step(inputs: KampungInputs, score: int) -> _Step:
             "O4 Unmet need: catat PUS yang tidak ber-KB menurut alasan (ingin anak ditunda, "
             "tidak ingin anak lagi)"
         )
-    maximum = _MAXIMUMS["o4"][score - 1]
+    maximum = MAXIMUMS["o4"][score - 1]
     served = _smallest(1, unmet, lambda d: percent(unmet - d, pus) <= maximum)
     if served is None:  # pragma: no cover - 0% always reaches the top band
         return "O4 Unmet need: periksa data PUS"
@@ -402,7 +402,7 @@ def _step(code: str, inputs: KampungInputs, score: int) -> _Step:
         )
     if code == "p3":
         current = inputs.cross_sector_agencies or 0
-        minimum = _MINIMUMS["p3"][score - 1]
+        minimum = MINIMUMS["p3"][score - 1]
         again = " lagi" if current else ""
         action = (
             f"Libatkan {minimum - current} instansi lintas sektor{again} dalam kegiatan "
@@ -441,7 +441,7 @@ def _group_gap(group: str, inputs: KampungInputs, scores: Scores, index: Decimal
         still_active = []
         for code in active:
             state = states[code]
-            current = _SCORERS[code](state)
+            current = SCORERS[code](state)
             if current >= MAX_SCORES[code]:
                 continue
             step = _step(code, state, current)
@@ -454,7 +454,7 @@ def _group_gap(group: str, inputs: KampungInputs, scores: Scores, index: Decimal
                 # The figures quoted are those after this indicator's earlier suggestions.
                 action = action.replace("(sekarang ", "(setelah langkah sebelumnya: ")
             after = apply_changes(state, changes)
-            target = _SCORERS[code](after)
+            target = SCORERS[code](after)
             text = f"{code.upper()} {INDICATOR_LABELS[code]} (skor {current} → {target}): {action}"
             suggestions.append(Suggestion(group, code, current, target, text, changes))
             gained += target - current
@@ -465,7 +465,7 @@ def _group_gap(group: str, inputs: KampungInputs, scores: Scores, index: Decimal
     return GroupGap(group, index, needed, tuple(suggestions), tuple(notes))
 
 
-def _plan(inputs: KampungInputs, scores: Scores, indices: GroupIndices) -> NextLevelPlan:
+def build_plan(inputs: KampungInputs, scores: Scores, indices: GroupIndices) -> NextLevelPlan:
     met = {group: indices.met(group) for group in GROUPS}
     current = level_for_met(
         input_met=met["input"], proses_met=met["proses"], output_met=met["output"]
@@ -507,7 +507,7 @@ def next_level_plan(inputs: KampungInputs) -> NextLevelPlan:
     complete, then the lower level, then Input before Proses before Output.
     """
     scores = score_indicators(inputs)
-    return _plan(inputs, scores, group_indices(scores))
+    return build_plan(inputs, scores, group_indices(scores))
 
 
 def missing_for_next_level(inputs: KampungInputs) -> list[str]:

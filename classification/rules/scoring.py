@@ -1,7 +1,7 @@
 """Kampung KB level codes and the 12-indicator scoring rule: plain Python, no ORM, no request.
 
 Source: domain.md §2, "The scoring rule [confirmed: national portal code 2021–2023]". Everything
-the rule decides lives in this module (thresholds in ``_MINIMUMS``/``_MAXIMUMS``, the decision in
+the rule decides lives in this module (thresholds in ``MINIMUMS``/``MAXIMUMS``, the decision in
 ``level_for_met``), so a new rule set (e.g. the 77-indicator assessment under Inpres 3/2022) can
 replace it in one place.
 
@@ -26,7 +26,7 @@ from typing import Final
 
 from .inputs import KampungInputs
 from .levels import Level
-from .numbers import _CENT, _CONTEXT, percent, round_half_even
+from .numbers import CENT, CONTEXT, percent, round_half_even
 from .vocabularies import (
     CONTRACEPTIVE_METHODS,
     GROUP_INDICATORS,
@@ -43,7 +43,7 @@ MAX_SCORES: Final[dict[str, int]] = {c: 3 if c in ("i4", "i5") else 4 for c in I
 
 
 # The bands of §2: the smallest value that earns score 2, 3 and 4 ...
-_MINIMUMS: Final[dict[str, tuple[int, int, int]]] = {
+MINIMUMS: Final[dict[str, tuple[int, int, int]]] = {
     "i2": (1, 2, 5),  # funding sources: 0 | 1 | 2–4 | ≥5
     "i3": (1, 3, 5),  # poktan: 0 | 1–2 | 3–4 | 5
     "p1": (1, 2, 4),  # data sources: 0 | 1 | 2–3 | ≥4
@@ -56,7 +56,7 @@ _MINIMUMS: Final[dict[str, tuple[int, int, int]]] = {
 
 
 # ... and, for unmet need (lower is better), the largest value that earns score 2, 3 and 4.
-_MAXIMUMS: Final[dict[str, tuple[int, int, int]]] = {
+MAXIMUMS: Final[dict[str, tuple[int, int, int]]] = {
     "o4": (12, 9, 6),  # unmet need %: ≥13 | 10–12 | 7–9 | ≤6
 }
 
@@ -70,15 +70,15 @@ def _sum_known(values: Iterable[int | None]) -> int | None:
     return sum(known) if known else None
 
 
-def _users(inputs: KampungInputs) -> int | None:
+def kb_users(inputs: KampungInputs) -> int | None:
     return _sum_known(getattr(inputs, f"users_{m}") for m in CONTRACEPTIVE_METHODS)
 
 
-def _mkjp_users(inputs: KampungInputs) -> int:
+def mkjp_users(inputs: KampungInputs) -> int:
     return sum(getattr(inputs, f"users_{m}") or 0 for m in MKJP_METHODS)
 
 
-def _unmet_count(inputs: KampungInputs) -> int | None:
+def unmet_count(inputs: KampungInputs) -> int | None:
     return _sum_known(getattr(inputs, f"not_using_{r}") for r in UNMET_NEED_REASONS)
 
 
@@ -108,16 +108,16 @@ def participation_percent(inputs: KampungInputs) -> int | None:
     shares = poktan_participation(inputs)
     if all(share is None for share in shares.values()):
         return None
-    return _average_share(sum(share or 0 for share in shares.values()))
+    return average_share(sum(share or 0 for share in shares.values()))
 
 
-def _average_share(total: int) -> int:
-    return round_half_even(_CONTEXT.divide(Decimal(total), len(POKTAN)))
+def average_share(total: int) -> int:
+    return round_half_even(CONTEXT.divide(Decimal(total), len(POKTAN)))
 
 
 def cpr_percent(inputs: KampungInputs) -> int | None:
     """O2: CPR = PUS using contraception (all methods) ÷ PUS × 100 (§2); ``None`` if missing."""
-    users = _users(inputs)
+    users = kb_users(inputs)
     if inputs.pus is None or users is None:
         return None
     return percent(users, inputs.pus)
@@ -125,10 +125,10 @@ def cpr_percent(inputs: KampungInputs) -> int | None:
 
 def mkjp_percent(inputs: KampungInputs) -> int | None:
     """O3: MKJP = (IUD + MOW + MOP + Implan) ÷ all users × 100 (§2); ``None`` if missing."""
-    users = _users(inputs)
+    users = kb_users(inputs)
     if users is None:
         return None
-    return percent(_mkjp_users(inputs), users)
+    return percent(mkjp_users(inputs), users)
 
 
 def unmet_need_percent(inputs: KampungInputs) -> int | None:
@@ -136,7 +136,7 @@ def unmet_need_percent(inputs: KampungInputs) -> int | None:
 
     Follows §2 literally: with PUS = 0 the share is 0, which is the best band.
     """
-    unmet = _unmet_count(inputs)
+    unmet = unmet_count(inputs)
     if inputs.pus is None or unmet is None:
         return None
     return percent(unmet, inputs.pus)
@@ -168,12 +168,12 @@ def score_pokja(exists: bool | None, has_members: bool | None, trained: bool | N
 
 def score_funding_sources(count: int) -> int:
     """I2 (§2): funding sources of 6: 0 → 1, 1 → 2, 2–4 → 3, ≥5 → 4."""
-    return _band_up(count, _MINIMUMS["i2"])
+    return _band_up(count, MINIMUMS["i2"])
 
 
 def score_poktan(count: int) -> int:
     """I3 (§2): poktan present of 5: 0 → 1, 1–2 → 2, 3–4 → 3, 5 → 4."""
-    return _band_up(count, _MINIMUMS["i3"])
+    return _band_up(count, MINIMUMS["i3"])
 
 
 def score_sarana(has_sekretariat: bool | None, has_rumah_dataku: bool | None) -> int:
@@ -188,37 +188,37 @@ def score_pendamping_regulation(has_pendamping: bool | None, has_regulation: boo
 
 def score_data_sources(count: int) -> int:
     """P1 (§2): data sources used in planning, of 5: 0 → 1, 1 → 2, 2–3 → 3, ≥4 → 4."""
-    return _band_up(count, _MINIMUMS["p1"])
+    return _band_up(count, MINIMUMS["p1"])
 
 
 def score_mechanisms(count: int) -> int:
     """P2 (§2): operational mechanisms held, of 5: 0 → 1, 1–2 → 2, 3–4 → 3, 5 → 4."""
-    return _band_up(count, _MINIMUMS["p2"])
+    return _band_up(count, MINIMUMS["p2"])
 
 
 def score_cross_sector(agencies: int | None) -> int:
     """P3 (§2): distinct cross-sector agencies: 0 or missing → 1, 1–3 → 2, 4–6 → 3, ≥7 → 4."""
-    return 1 if agencies is None else _band_up(agencies, _MINIMUMS["p3"])
+    return 1 if agencies is None else _band_up(agencies, MINIMUMS["p3"])
 
 
 def score_participation(pct: int | None) -> int:
     """O1 (§2): rounded participation %: <10 → 1, 10–20 → 2, 21–30 → 3, >30 → 4; missing → 1."""
-    return 1 if pct is None else _band_up(pct, _MINIMUMS["o1"])
+    return 1 if pct is None else _band_up(pct, MINIMUMS["o1"])
 
 
 def score_cpr(pct: int | None) -> int:
     """O2 (§2): rounded CPR %: <30 → 1, 30–40 → 2, 41–50 → 3, >50 → 4; missing → 1."""
-    return 1 if pct is None else _band_up(pct, _MINIMUMS["o2"])
+    return 1 if pct is None else _band_up(pct, MINIMUMS["o2"])
 
 
 def score_mkjp(pct: int | None) -> int:
     """O3 (§2): rounded MKJP %: <20 → 1, 20–22 → 2, 23–24 → 3, >24 → 4; missing → 1."""
-    return 1 if pct is None else _band_up(pct, _MINIMUMS["o3"])
+    return 1 if pct is None else _band_up(pct, MINIMUMS["o3"])
 
 
 def score_unmet_need(pct: int | None) -> int:
     """O4 (§2): rounded unmet need %: ≥13 → 1, 10–12 → 2, 7–9 → 3, ≤6 → 4; missing → 1."""
-    return 1 if pct is None else _band_down(pct, _MAXIMUMS["o4"])
+    return 1 if pct is None else _band_down(pct, MAXIMUMS["o4"])
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,7 @@ class Scores:
 
 
 # One scorer per indicator, so a what-if can re-score a single indicator cheaply.
-_SCORERS: Final[dict[str, Callable[[KampungInputs], int]]] = {
+SCORERS: Final[dict[str, Callable[[KampungInputs], int]]] = {
     "i1": lambda x: score_pokja(x.pokja_exists, x.pokja_has_members, x.pokja_members_trained),
     "i2": lambda x: score_funding_sources(len(x.funding_sources)),
     "i3": lambda x: score_poktan(len(x.poktan_present)),
@@ -275,7 +275,7 @@ _SCORERS: Final[dict[str, Callable[[KampungInputs], int]]] = {
 def score_indicators(inputs: KampungInputs) -> Scores:
     """Score all twelve indicators of domain.md §2 (national portal code 2021–2023)."""
     return Scores(
-        **{code: scorer(inputs) for code, scorer in _SCORERS.items()},
+        **{code: scorer(inputs) for code, scorer in SCORERS.items()},
         o1_participation=participation_percent(inputs),
         cpr=cpr_percent(inputs),
         mkjp=mkjp_percent(inputs),
@@ -289,9 +289,9 @@ def score_indicators(inputs: KampungInputs) -> Scores:
 # --------------------------------------------------------------------------------------------
 
 
-def _mean(total: int, count: int) -> Decimal:
-    exact = _CONTEXT.divide(Decimal(total), count)
-    return exact.quantize(_CENT, rounding=ROUND_HALF_UP, context=_CONTEXT)
+def mean_of(total: int, count: int) -> Decimal:
+    exact = CONTEXT.divide(Decimal(total), count)
+    return exact.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)
 
 
 def group_index(scores: Sequence[int]) -> Decimal:
@@ -302,7 +302,7 @@ def group_index(scores: Sequence[int]) -> Decimal:
     """
     if not scores:
         raise ValueError("a group needs at least one score")
-    return _mean(sum(scores), len(scores))
+    return mean_of(sum(scores), len(scores))
 
 
 def is_met(index: Decimal) -> bool:

@@ -23,7 +23,6 @@ from ..selectors.changes import BASELINE_REASON, FieldChange, changes_between
 
 __all__ = [
     "EditConflict",
-    "FieldChange",
     "field_changes",
     "latest_revision",
     "lock_at_revision",

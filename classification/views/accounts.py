@@ -19,7 +19,8 @@ from django_tables2 import SingleTableView
 
 from .. import permissions
 from ..exports import FilteredExportMixin
-from ..forms import PokjaAccountFilterForm, PokjaAccountForm, PokjaPasswordForm
+from ..forms.accounts import PokjaAccountForm, PokjaPasswordForm
+from ..forms.filters import PokjaAccountFilterForm
 from ..selectors.accounts import account_kampung_choices, managed_pokja_account, pokja_account_rows
 from ..services.accounts import (
     pokja_account_create,
@@ -27,7 +28,7 @@ from ..services.accounts import (
     pokja_account_set_password,
 )
 from ..tables import PokjaAccountTable
-from . import add_service_errors
+from .base import add_service_errors
 
 ACCOUNT_LIST_URL = reverse_lazy("classification:pokja_accounts")
 

@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.views.generic import TemplateView
 
 from .. import permissions
-from ..forms import AuditFilterForm
+from ..forms.filters import AuditFilterForm
 from ..selectors.audit import audit_entries
 
 

@@ -14,7 +14,6 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from .. import charts
-from .. import views as site_views
 from ..exports import FilteredExportMixin
 from ..models import Kabupaten, LevelChange
 from ..selectors.completeness import reporting_completeness
@@ -27,6 +26,7 @@ from ..selectors.levels import level_list
 from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
 from ..selectors.target import target_candidates, target_progress
 from ..tables import CompletenessTable, TargetCandidateTable
+from . import base
 
 CANDIDATE_LIMIT = 20
 
@@ -55,7 +55,7 @@ class CompletenessView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin
         if self.kabupaten is None:
             self.template_name = "classification/no_scope.html"
             return self.render_to_response({"view": self})
-        self.today = site_views.local_today()
+        self.today = base.local_today()
         self.completeness = reporting_completeness(
             kabupaten_kode=self.kabupaten.kode, today=self.today
         )
@@ -119,7 +119,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        kode, today = self.kabupaten.kode, site_views.local_today()
+        kode, today = self.kabupaten.kode, base.local_today()
         form = SnapshotForm(self.request.GET or None, today=today)
         snapshot = form.cleaned_data["tanggal"] if form.is_valid() else None
         levels = level_list()

@@ -12,7 +12,7 @@ from ..models import Provinsi
 from ..permissions import access_for
 from ..selectors.levels import level_list
 from ..selectors.rollups import kabupaten_rollup
-from . import local_today
+from . import base
 
 
 def _check_reviewer(user):
@@ -40,7 +40,7 @@ class ProvinceRollupView(LoginRequiredMixin, TemplateView):
         return self._fill(context, provinsi_kode=kode, title=provinsi.nama, national=False)
 
     def _fill(self, context, *, provinsi_kode, title, national):
-        today = local_today()
+        today = base.local_today()
         levels = level_list()
         rollup = kabupaten_rollup(provinsi_kode=provinsi_kode, levels=levels, today=today)
         context.update(

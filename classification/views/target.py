@@ -16,13 +16,13 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from .. import charts, permissions
-from .. import views as site_views
 from ..exports import FilteredExportMixin
 from ..models import Kabupaten, TargetPolicy
 from ..selectors.levels import level_list
 from ..selectors.regions import home_kabupaten_code, kabupaten_for_user, readable_kabupaten
 from ..selectors.target import movements_by_kecamatan, target_candidates, target_progress
 from ..tables import TargetCandidateTable
+from . import base
 
 # The candidate list shows (and downloads) this many kampung: what is missing is worked out
 # for each row from its records, so the list stays short enough to act on.
@@ -54,7 +54,7 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
             self.template_name = "classification/no_scope.html"
             return self.render_to_response({"view": self})
         self.kabupaten: Kabupaten = kabupaten_for_user(user=request.user, kode=kode)
-        self.today = site_views.local_today()
+        self.today = base.local_today()
         self.levels = level_list()
         export_format = request.GET.get(self.export_trigger_param)
         if export_format:

@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from .. import permissions
-from ..forms import AssessmentForm, AssessmentReturnForm, AssessmentVerifyForm, LevelCorrectForm
+from ..forms.workflow import (
+    AssessmentForm,
+    AssessmentReturnForm,
+    AssessmentVerifyForm,
+    LevelCorrectForm,
+)
 from ..models import Assessment
 from ..rules.numbers import format_decimal
 from ..rules.scoring import MAX_SCORES, is_met
@@ -41,7 +46,7 @@ from ..services.verification import (
     assessment_verify,
     level_correct,
 )
-from . import KampungFormView, add_service_errors, reverse_kampung
+from .base import KampungFormView, add_service_errors, reverse_kampung
 
 
 def snapshot_groups(assessment: Assessment) -> list[dict]:

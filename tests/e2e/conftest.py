@@ -25,7 +25,7 @@ from django.db import connections  # noqa: E402
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright  # noqa: E402
 from pytest_django.live_server_helper import LiveServer  # noqa: E402
 
-from classification import demo  # noqa: E402
+from classification.demo.baseline import create_demo_users  # noqa: E402
 from tests.conftest import load_test_regions  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -114,7 +114,7 @@ def demo_data():
     ``create_demo_users`` is called directly: the management command refuses when DEBUG is off.
     """
     load_test_regions()
-    demo.create_demo_users()
+    create_demo_users()
 
 
 @dataclass

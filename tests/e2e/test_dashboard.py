@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from classification.demo import DEMO_PASSWORD
+from classification.demo.baseline import DEMO_PASSWORD
 
 pytestmark = [
     pytest.mark.e2e,

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from classification import demo
-from classification.demo import DEMO_KABUPATEN, DEMO_POKJA_KAMPUNG
+from classification.demo.baseline import DEMO_KABUPATEN, DEMO_POKJA_KAMPUNG
+from classification.demo.records import load_records
 from tests.e2e.conftest import DESKTOP, TIMEOUT_MS, BrowserLog
 from tests.e2e.test_dashboard import log_in
 
@@ -35,7 +35,7 @@ VERIFY_REASON = "Dokumen SK Pokja lengkap setelah diperbaiki."
 @pytest.fixture
 def records(demo_data):
     """Every Tanah Laut kampung, Tabanio included, gets a demo profile and figures."""
-    demo.load_records()
+    load_records()
 
 
 @pytest.fixture

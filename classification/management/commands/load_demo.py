@@ -2,7 +2,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from classification import demo
+from classification.demo.baseline import (
+    DEMO_KABUPATEN,
+    DEMO_PASSWORD,
+    create_demo_users,
+    demo_levels,
+    load_baseline,
+    load_boundaries,
+)
+from classification.demo.records import load_records
 
 
 class Command(BaseCommand):
@@ -24,16 +32,16 @@ class Command(BaseCommand):
                 "Pengguna demo hanya dibuat bila DEBUG aktif. "
                 "Pakai --no-users untuk memuat data saja."
             )
-        call_command("load_region", demo.DEMO_KABUPATEN, verbosity=options["verbosity"])
-        boundaries = demo.load_boundaries()
-        baseline = demo.load_baseline(demo.demo_levels())
+        call_command("load_region", DEMO_KABUPATEN, verbosity=options["verbosity"])
+        boundaries = load_boundaries()
+        baseline = load_baseline(demo_levels())
         self.stdout.write(f"{boundaries} batas desa, {baseline} level awal baru dicatat.")
-        records = demo.load_records()
+        records = load_records()
         self.stdout.write(
             f"Data demo (profil, angka 3 bulan, kegiatan, program tematik) untuk {records} "
             "kampung baru; level estimasi dihitung dengan aturan skor."
         )
         if not no_users:
-            names = demo.create_demo_users()
-            self.stdout.write(f"Pengguna demo: {', '.join(names)} (sandi {demo.DEMO_PASSWORD}).")
+            names = create_demo_users()
+            self.stdout.write(f"Pengguna demo: {', '.join(names)} (sandi {DEMO_PASSWORD}).")
         self.stdout.write(self.style.SUCCESS("Demo Tanah Laut siap."))

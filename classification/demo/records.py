@@ -1,184 +1,45 @@
-"""The Tanah Laut demo: real regions and boundaries, illustrative per-kampung levels, demo users.
-
-Only the district totals (93 dasar, 25 berkembang, 3 mandiri, 14 paripurna on 31 July 2025) were
-published; which kampung holds which level is made up, deterministically, in
-fixtures/demo_levels.csv, and every page of a district loaded this way says so.
-
-``load_records`` adds made-up Kampung KB records (profile, three months of figures, activities,
-thematic programme tags), all marked ``is_demo``; the estimated level then comes out of the
-scoring rule (``services.kampung_refresh_estimate``), never typed in.
-"""
+"""Demo records: profiles, monthly figures and tags drawn per kampung to match its level."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import json
 import random
 from dataclasses import dataclass, field
-from decimal import Decimal
-from pathlib import Path
 
-import shapely
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from shapely.geometry import mapping, shape
 
-from .models import (
+from ..models import (
     Activity,
     Agency,
-    ClassificationLevel,
     Frequency,
-    Kabupaten,
     Kampung,
     KampungFigures,
     KampungProfile,
     KampungProgram,
-    LevelChange,
-    PokjaMembership,
-    RegionScope,
-    TargetPolicy,
     ThematicProgram,
 )
-from .permissions import BKKBN_GROUP, DP3A_GROUP
-from .rules.levels import Level
-from .rules.scoring import group_indices, score_indicators
-from .rules.vocabularies import CONTRACEPTIVE_METHODS, POKTAN
-from .selectors.records import inputs_from_records
-from .services.levels import kampung_set_level
-from .services.records import kampung_program_save, kampung_refresh_estimate
-
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-DEMO_KABUPATEN = "63.01"
-DEMO_PROVINSI = "63"
-BASELINE_DATE = datetime.date(2025, 7, 31)
-DEMO_PASSWORD = "kampungkb-demo"
-DEMO_POKJA_KAMPUNG = "63.01.01.2002"  # Tabanio, Takisung: berkembang in the demo baseline
-BASELINE_NOTE = "Data demo ilustratif: hanya total kabupaten per 31 Juli 2025 yang dipublikasikan."
-
-
-# The polygons are only ever drawn on the dashboard map, where Tanah Laut (~0.9° by 0.7°) fills
-# ~500-900 px, so one pixel is ~0.001-0.002°. Points within 0.0005° (≈ 55 m, under half a pixel)
-# of the simplified outline, and digits finer than ~11 m, cannot show; left in, they made up more
-# than half of the dashboard's HTML.
-DISPLAY_TOLERANCE = 0.0005
-DISPLAY_GRID = 0.0001
-
-
-def simplify_for_display(geometry: dict) -> dict:
-    """A GeoJSON (Multi)Polygon with fewer points and 4-decimal coordinates, still valid.
-
-    Each desa is simplified on its own, so neighbours may no longer share every vertex: at a
-    sub-pixel tolerance the hairline gaps this can leave are invisible, and the source does not
-    form a clean coverage anyway (neighbouring desa already miss each other's vertices), which
-    shapely's topology-aware ``coverage_simplify`` needs to do its job.
-    """
-    source = shape(geometry)
-    # preserve_topology keeps rings from crossing or collapsing; set_precision snaps to the grid
-    # and repairs whatever snapping would break, where plain rounding could leave a bow-tie.
-    simplified = shapely.set_precision(
-        shapely.simplify(source, DISPLAY_TOLERANCE, preserve_topology=True), DISPLAY_GRID
-    )
-    if simplified.is_empty or simplified.geom_type not in {"Polygon", "MultiPolygon"}:
-        return geometry  # a desa smaller than the grid: keep it as drawn rather than lose it
-    return mapping(simplified)
-
-
-def load_boundaries(path: Path = FIXTURES / "tanah_laut_desa.geojson") -> int:
-    """Attach each desa's polygon (simplified for display) and centroid to its kampung.
-
-    Joined on code, never on name.
-    """
-    features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    by_code = {feature["properties"]["kode"]: feature for feature in features}
-    kampung = list(Kampung.objects.filter(desa_kode__in=by_code))
-    for item in kampung:
-        feature = by_code[item.desa_kode]
-        item.boundary = simplify_for_display(feature["geometry"])
-        item.latitude = round(Decimal(str(feature["properties"]["lat"])), 5)
-        item.longitude = round(Decimal(str(feature["properties"]["lng"])), 5)
-    Kampung.objects.bulk_update(kampung, ["boundary", "latitude", "longitude"], batch_size=500)
-    return len(kampung)
-
-
-def demo_levels(path: Path = FIXTURES / "demo_levels.csv") -> dict[str, str]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["kode"]: row["level"] for row in csv.DictReader(handle)}
-
-
-@transaction.atomic
-def load_baseline(levels_by_code: dict[str, str]) -> int:
-    """Record the illustrative baseline as ``baseline`` LevelChanges, once per kampung."""
-    levels = {level.code: level for level in ClassificationLevel.objects.all()}
-    already = set(
-        LevelChange.objects.filter(
-            source=LevelChange.Source.BASELINE, kampung__desa_kode__in=levels_by_code
-        ).values_list("kampung__desa_kode", flat=True)
-    )
-    created = 0
-    for kampung in Kampung.objects.filter(desa_kode__in=levels_by_code.keys() - already):
-        kampung_set_level(
-            kampung=kampung,
-            level=levels[levels_by_code[kampung.desa_kode]],
-            effective_date=BASELINE_DATE,
-            source=LevelChange.Source.BASELINE,
-            note=BASELINE_NOTE,
-        )
-        created += 1
-    Kabupaten.objects.filter(kode=DEMO_KABUPATEN).update(demo_levels=True)
-    TargetPolicy.objects.get_or_create(
-        kabupaten_id=DEMO_KABUPATEN, defaults={"baseline_date": BASELINE_DATE}
-    )
-    return created
-
-
-@transaction.atomic
-def create_demo_users() -> list[str]:
-    """dp3a.demo, bkkbn.demo and pokja.demo with the documented password (DEBUG only)."""
-    dp3a, _ = Group.objects.get_or_create(name=DP3A_GROUP)
-    bkkbn, _ = Group.objects.get_or_create(name=BKKBN_GROUP)
-    users = []
-    for username, first_name in (
-        ("dp3a.demo", "Staf DP3A"),
-        ("bkkbn.demo", "Peninjau BKKBN"),
-        ("pokja.demo", "Pokja Tabanio"),
-    ):
-        user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"first_name": first_name}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        users.append(user)
-    dp3a_user, bkkbn_user, pokja_user = users
-    dp3a_user.groups.add(dp3a)
-    bkkbn_user.groups.add(bkkbn)
-    RegionScope.objects.get_or_create(user=dp3a_user, kabupaten_id=DEMO_KABUPATEN)
-    RegionScope.objects.get_or_create(user=bkkbn_user, provinsi_id=DEMO_PROVINSI)
-    PokjaMembership.objects.get_or_create(
-        user=pokja_user,
-        kampung=Kampung.objects.get(desa_kode=DEMO_POKJA_KAMPUNG),
-        defaults={"jabatan": PokjaMembership.Jabatan.KETUA},
-    )
-    return [user.username for user in users]
-
+from ..rules.levels import Level
+from ..rules.scoring import group_indices, score_indicators
+from ..rules.vocabularies import CONTRACEPTIVE_METHODS, POKTAN
+from ..selectors.records import inputs_from_records
+from ..services.records import kampung_program_save, kampung_refresh_estimate
+from .activities import draw_activities
+from .baseline import DEMO_KABUPATEN, DEMO_NOTE
 
 # --------------------------------------------------------------------------------------------
 # Demo records: profile, figures, activities and thematic tags, all made up
 # --------------------------------------------------------------------------------------------
 
 RECORDS_SEED = "kampungkb-demo-records"
-DEMO_NOTE = "Data demo ilustratif, bukan laporan Pokja."
+
+
 FIGURE_MONTHS = 3
-# Activities spread over the year before loading.
-ACTIVITY_DAYS = 360
+
+
 DEMO_PROGRAMS = ("Kampung Bersinar", "Desa Ramah Perempuan dan Peduli Anak", "Kampung Pemuda")
-KB_OFFICE = "OPD KB (Dinas Pengendalian Penduduk dan KB)"
-DP3A = "DP3A (Dinas Pemberdayaan Perempuan dan Perlindungan Anak)"
+
 
 # Per official level, how many kampung get records that estimate another level: a handful above
 # (the "candidates to verify"), a few below; all others are drawn to agree with the official one.
@@ -188,6 +49,8 @@ _DRIFTS: dict[str, tuple[tuple[int, Level], ...]] = {
     "mandiri": ((1, Level.BERKEMBANG),),
     "paripurna": ((1, Level.MANDIRI),),
 }
+
+
 # Which groups (input, proses, output) the records meet for each estimate (domain.md §2).
 _GROUP_SHAPES: dict[Level, tuple[tuple[float, tuple[bool, bool, bool]], ...]] = {
     Level.DASAR: (
@@ -200,14 +63,23 @@ _GROUP_SHAPES: dict[Level, tuple[tuple[float, tuple[bool, bool, bool]], ...]] = 
     Level.MANDIRI: ((0.7, (True, False, True)), (1.0, (False, True, True))),
     Level.PARIPURNA: ((1.0, (True, True, True)),),
 }
+
+
 # Records are redrawn until the rule gives the intended shape; after this many, the last draw
 # stays whatever the rule makes of it.
 _MAX_DRAWS = 80
 
+
 # Most common first: nearly every Kampung KB has Dana Desa and BKB, few have CSR or PIK-R.
 _FUNDING_ORDER = ("dana_desa", "apbd", "swadaya", "apbn", "hibah", "csr")
+
+
 _POKTAN_ORDER = ("bkb", "uppka", "bkr", "bkl", "pikr")
+
+
 _DATA_SOURCE_ORDER = ("pk", "rutin_bkkbn", "potensi_desa", "sektoral", "lainnya")
+
+
 _MECHANISM_FREQUENCIES = {
     "laporan": (Frequency.BULANAN, Frequency.TRIWULANAN),
     "rapat_perencanaan": (Frequency.TAHUNAN, Frequency.SEMESTERAN),
@@ -215,126 +87,6 @@ _MECHANISM_FREQUENCIES = {
     "monev": (Frequency.TRIWULANAN, Frequency.SEMESTERAN),
     "rakor_opd": (Frequency.SEMESTERAN, Frequency.TAHUNAN),
 }
-
-
-@dataclass(frozen=True)
-class _ActivityTemplate:
-    title: str
-    category: str
-    target_groups: tuple[str, ...]
-    agencies: tuple[str, ...]
-    program: str | None = None
-
-
-_ACTIVITIES = (
-    _ActivityTemplate(
-        "Pelayanan KB dan pemeriksaan kesehatan reproduksi",
-        Activity.Category.REPRODUKSI,
-        ("pus",),
-        ("Puskesmas", "Dinas Kesehatan"),
-    ),
-    _ActivityTemplate(
-        "Penyuluhan 1000 Hari Pertama Kehidupan dan pencegahan stunting",
-        Activity.Category.PENDIDIKAN,
-        ("balita", "pus"),
-        ("Puskesmas", "TP PKK", "Pemerintah Desa"),
-    ),
-    _ActivityTemplate(
-        "Pertemuan BKB: pengasuhan balita",
-        Activity.Category.PENDIDIKAN,
-        ("balita",),
-        ("TP PKK", "Dinas Pendidikan"),
-    ),
-    _ActivityTemplate(
-        "Pertemuan BKR dan konseling remaja",
-        Activity.Category.PENDIDIKAN,
-        ("remaja",),
-        ("Puskesmas", "Dinas Pendidikan", "Kemenag / KUA"),
-    ),
-    _ActivityTemplate(
-        "Senam dan pemeriksaan kesehatan lansia (BKL)",
-        Activity.Category.CINTA_KASIH,
-        ("lansia",),
-        ("Puskesmas", "Dinas Sosial"),
-    ),
-    _ActivityTemplate(
-        "Pelatihan usaha UPPKA: olahan hasil kebun",
-        Activity.Category.EKONOMI,
-        ("keluarga",),
-        ("Dinas Koperasi dan UMKM", "Dinas Pertanian"),
-    ),
-    _ActivityTemplate(
-        "Bimbingan perkawinan dan ketahanan keluarga",
-        Activity.Category.KEAGAMAAN,
-        ("remaja", "pus"),
-        ("Kemenag / KUA",),
-    ),
-    _ActivityTemplate(
-        "Pelayanan administrasi kependudukan keliling",
-        Activity.Category.LAINNYA,
-        ("keluarga",),
-        ("Dukcapil", "Pemerintah Desa"),
-    ),
-    _ActivityTemplate(
-        "Gotong royong kebersihan lingkungan dan jamban sehat",
-        Activity.Category.LINGKUNGAN,
-        ("keluarga",),
-        ("Dinas Lingkungan Hidup", "Pemerintah Desa", "Babinsa / Bhabinkamtibmas"),
-    ),
-    _ActivityTemplate(
-        "Pekarangan pangan lestari",
-        Activity.Category.EKONOMI,
-        ("keluarga",),
-        ("Dinas Pertanian", "TP PKK"),
-    ),
-    _ActivityTemplate(
-        "Musyawarah desa: usulan kegiatan Kampung KB",
-        Activity.Category.LAINNYA,
-        ("keluarga",),
-        ("Pemerintah Desa", "Dinas PMD"),
-    ),
-    _ActivityTemplate(
-        "Rapat koordinasi Pokja Kampung KB",
-        Activity.Category.LAINNYA,
-        ("keluarga",),
-        (KB_OFFICE,),
-    ),
-    _ActivityTemplate(
-        "Penyuluhan bahaya narkoba bagi remaja",
-        Activity.Category.PERLINDUNGAN,
-        ("remaja",),
-        ("BNN", "Babinsa / Bhabinkamtibmas"),
-        "Kampung Bersinar",
-    ),
-    _ActivityTemplate(
-        "Tes urine dan deklarasi desa bersih narkoba",
-        Activity.Category.PERLINDUNGAN,
-        ("remaja", "keluarga"),
-        ("BNN", "Puskesmas"),
-        "Kampung Bersinar",
-    ),
-    _ActivityTemplate(
-        "Sosialisasi pencegahan kekerasan terhadap perempuan dan anak",
-        Activity.Category.PERLINDUNGAN,
-        ("perempuan",),
-        (DP3A, "Dinas Sosial"),
-        "Desa Ramah Perempuan dan Peduli Anak",
-    ),
-    _ActivityTemplate(
-        "Forum anak desa",
-        Activity.Category.SOSIAL_BUDAYA,
-        ("remaja", "perempuan"),
-        (DP3A, "Pemerintah Desa"),
-        "Desa Ramah Perempuan dan Peduli Anak",
-    ),
-    _ActivityTemplate(
-        "Kegiatan pemuda: olahraga dan kewirausahaan",
-        Activity.Category.SOSIAL_BUDAYA,
-        ("remaja",),
-        ("Dinas Koperasi dan UMKM", "Pemerintah Desa"),
-        "Kampung Pemuda",
-    ),
-)
 
 
 @dataclass
@@ -510,53 +262,6 @@ def _figures(
     return months
 
 
-def _activities(
-    rng: random.Random,
-    kampung: Kampung,
-    *,
-    strong: bool,
-    tags: dict[str, KampungProgram],
-    agencies: dict[str, Agency],
-    programs: dict[str, ThematicProgram],
-    today: datetime.date,
-) -> list[tuple[Activity, list[Agency]]]:
-    general = [template for template in _ACTIVITIES if template.program is None]
-    chosen = rng.sample(general, rng.randint(6, 10) if strong else rng.randint(2, 5))
-    for name, tag in tags.items():
-        if tag.status != KampungProgram.Status.BERHENTI and rng.random() < 0.7:
-            chosen.append(rng.choice([t for t in _ACTIVITIES if t.program == name]))
-    places = (
-        f"Balai Desa {kampung.desa_nama}"
-        if kampung.jenis == Kampung.Jenis.DESA
-        else f"Kantor Kelurahan {kampung.desa_nama}",
-        f"Posyandu {kampung.desa_nama}",
-        f"Sekretariat Kampung KB {kampung.desa_nama}",
-    )
-    records = []
-    for template in chosen:
-        date = today - datetime.timedelta(days=rng.randint(0, ACTIVITY_DAYS))
-        tag = tags.get(template.program or "")
-        if tag is not None:
-            date = max(date, tag.since)
-        pool = [agencies[name] for name in template.agencies if name in agencies]
-        partners = rng.sample(pool, rng.randint(1, len(pool)) if strong else 1) if pool else []
-        if KB_OFFICE in agencies and agencies[KB_OFFICE] not in partners and rng.random() < 0.35:
-            partners.append(agencies[KB_OFFICE])
-        activity = Activity(
-            kampung=kampung,
-            date=date,
-            title=f"{template.title} (demo)",
-            place=rng.choice(places),
-            description=DEMO_NOTE,
-            category=template.category,
-            target_groups=list(template.target_groups),
-            program=programs[template.program] if tag is not None else None,
-            is_demo=True,
-        )
-        records.append((activity, partners))
-    return records
-
-
 def _tags(
     rng: random.Random,
     kampung: Kampung,
@@ -665,7 +370,7 @@ def draw_records(
         figures = _figures(
             rng, kampung, strong=output_strong, poktan=profile.poktan_present, today=today
         )
-        activities = _activities(
+        activities = draw_activities(
             rng,
             kampung,
             strong=proses_strong,

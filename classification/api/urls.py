@@ -4,18 +4,19 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from . import api
+from .views import DistrictSummaryView, KampungDetailView, KampungListView
 
 app_name = "api"
+
 
 urlpatterns = [
     path(
         "kabupaten/<str:kode>/ringkasan/",
-        api.DistrictSummaryView.as_view(),
+        DistrictSummaryView.as_view(),
         name="kabupaten-ringkasan",
     ),
-    path("kampung/", api.KampungListView.as_view(), name="kampung-list"),
-    path("kampung/<str:kode>/", api.KampungDetailView.as_view(), name="kampung-detail"),
+    path("kampung/", KampungListView.as_view(), name="kampung-list"),
+    path("kampung/<str:kode>/", KampungDetailView.as_view(), name="kampung-detail"),
     # Any logged-in user (drf-spectacular serves it to anyone by default).
     path(
         "schema/",

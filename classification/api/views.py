@@ -1,0 +1,191 @@
+"""The read-only JSON API at ``/api/v1/``: serializers and views.
+
+Same scoping as the pages (``Kampung.objects.visible_to``, ``selectors.kabupaten_for_user``,
+``selectors.kampung_for_user``): anything out of reach is a 404. Only GET, HEAD and OPTIONS are
+routed, so every write answers 405. The serializers are the schema: drf-spectacular describes
+each response from them, and ``tests/test_api.py`` validates real responses against it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import generics
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..filters import KampungFilterSet
+from ..models import Kabupaten, Kampung, Kecamatan
+from ..permissions import access_for
+from ..rules.codes import normalise_region_code
+from ..selectors.dashboard import district_summary, level_counts_by_kecamatan
+from ..selectors.kampung import kampung_for_user, level_history
+from ..selectors.levels import level_list
+from ..selectors.regions import kabupaten_for_user
+from ..selectors.target import target_progress
+from .serializers import DistrictSummarySerializer, KampungDetailSerializer, KampungListSerializer
+
+__all__ = ["DistrictSummaryView", "KampungDetailView", "KampungListView"]
+
+
+# --------------------------------------------------------------------------------------------
+# Views
+# --------------------------------------------------------------------------------------------
+
+_KODE_NOT_FOUND = OpenApiResponse(description="Tidak ada, atau di luar cakupan pengguna.")
+
+
+def _dotted(kode: str) -> str:
+    """A region code from the URL, dotted or BKKBN-style undotted, in dotted form; else 404."""
+    dotted = normalise_region_code(kode)
+    if dotted is None:
+        raise Http404
+    return dotted
+
+
+def district_report(*, kabupaten: Kabupaten, today: datetime.date) -> dict:
+    """What the district summary returns, straight from the dashboard's selectors (5 queries)."""
+    levels = level_list()
+    summary = district_summary(kabupaten_kode=kabupaten.kode, levels=levels)
+    by_kecamatan = level_counts_by_kecamatan(kabupaten_kode=kabupaten.kode, levels=levels)
+    # Each year's quota from that year's own base, as the target page reads domain.md §4.
+    progress = target_progress(kabupaten_kode=kabupaten.kode, levels=levels, today=today)
+    bkkbn_codes = {level.code: level.bkkbn_code for level in levels}
+    return {
+        "kabupaten": kabupaten,
+        "as_of": today,
+        "total": summary.total,
+        "kecamatan_count": summary.kecamatan_count,
+        "unassigned": summary.unassigned,
+        "upper_count": summary.upper_count,
+        "upper_share": summary.upper_share,
+        "by_level": [
+            {
+                "code": count.code,
+                "label": count.label,
+                "bkkbn_code": bkkbn_codes[count.code],
+                "colour": count.colour,
+                "count": count.count,
+                "share": count.share,
+            }
+            for count in summary.levels
+        ],
+        "by_kecamatan": [
+            {
+                "kode": row.kode,
+                "nama": row.nama,
+                "total": row.total,
+                "counts": {level.code: n for level, n in zip(levels, row.counts, strict=True)},
+            }
+            for row in by_kecamatan
+        ],
+        "target": progress,
+    }
+
+
+class DistrictSummaryView(APIView):
+    """A kabupaten's totals, level distribution, levels by kecamatan and 5%-a-year target."""
+
+    @extend_schema(
+        operation_id="kabupaten_ringkasan",
+        summary="Ringkasan kabupaten",
+        parameters=[
+            OpenApiParameter(
+                "kode",
+                str,
+                OpenApiParameter.PATH,
+                description="Kode kabupaten, bertitik (63.01) atau tanpa titik (6301).",
+            )
+        ],
+        responses={200: DistrictSummarySerializer, 404: _KODE_NOT_FOUND},
+    )
+    def get(self, request: Request, kode: str) -> Response:
+        kabupaten = kabupaten_for_user(user=request.user, kode=_dotted(kode))
+        report = district_report(kabupaten=kabupaten, today=timezone.localdate())
+        return Response(DistrictSummarySerializer(report).data)
+
+
+class KampungPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ApiKampungFilterSet(KampungFilterSet):
+    """The table's filters; ``kecamatan`` accepts any kecamatan the user may read.
+
+    The table narrows that choice to one kabupaten because it renders it as a drop-down; an API
+    client should not have to name the kabupaten as well.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        access = access_for(self.request.user)
+        kecamatan = Kecamatan.objects.all()
+        if not access.sees_everything:
+            kecamatan = kecamatan.filter(
+                Q(kabupaten_id__in=access.read_kabupaten)
+                | Q(kabupaten__provinsi_id__in=access.read_provinsi)
+            )
+        self.filters["kecamatan"].queryset = kecamatan
+
+    # The programme filter works through a method, so the schema cannot see its type: a pk.
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_program(self, queryset, name, value):
+        return super().filter_program(queryset, name, value)
+
+
+@extend_schema(summary="Daftar kampung")
+class KampungListView(generics.ListAPIView):
+    """Every kampung the user may read, by code; the same filters as the kampung table."""
+
+    serializer_class = KampungListSerializer
+    pagination_class = KampungPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ApiKampungFilterSet
+    # For the schema only; get_queryset narrows it to the user's scope.
+    queryset = Kampung.objects.none()
+
+    def get_queryset(self):
+        return (
+            Kampung.objects.visible_to(self.request.user)
+            .select_related("kecamatan")
+            .defer("boundary")
+            .order_by("desa_kode")
+        )
+
+
+@extend_schema(
+    summary="Detail kampung",
+    parameters=[
+        OpenApiParameter(
+            "kode",
+            str,
+            OpenApiParameter.PATH,
+            description="Kode desa/kelurahan, bertitik (63.01.01.2002) atau tanpa titik.",
+        )
+    ],
+    responses={200: KampungDetailSerializer, 404: _KODE_NOT_FOUND},
+)
+class KampungDetailView(generics.RetrieveAPIView):
+    """One kampung with its official and estimated level and its level history."""
+
+    serializer_class = KampungDetailSerializer
+    queryset = Kampung.objects.none()
+
+    def get_object(self) -> Kampung:
+        kampung = kampung_for_user(user=self.request.user, desa_kode=_dotted(self.kwargs["kode"]))
+        kampung.level_history = level_history(kampung=kampung)
+        return kampung

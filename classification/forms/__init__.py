@@ -1,0 +1,1 @@
+"""Forms by concern: kampung records, the verification workflow, accounts and login, filters."""
