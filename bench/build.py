@@ -10,13 +10,14 @@ rows for a kampung whichever regions are built. Steps, each timed in the printed
   dasar (``FINAL_WEIGHTS``), written with COPY; then each kampung's denormalised official level
   is set from its last change in one UPDATE;
 - boundaries: Tanah Laut's (63.01) real desa polygons, as the demo loads them
-  (``demo.load_boundaries``), so the district dashboard draws its map; none without 63.01;
+  (``demo.baseline.load_boundaries``), so the district dashboard draws its map; none without 63.01;
 - records: for about one kampung in ten, one profile version, three months of figures
   (October-December 2025) and a year of activities with their agencies (which the rule's P3
-  counts), from the demo's generators (``demo.draw_records``; rows marked ``is_demo``).
+  counts), from the demo's generators (``demo.records.draw_records``; rows marked ``is_demo``).
   Bulk-created, ``created_at`` pinned to ``SAVED_AT``;
-- estimates: those kampung's stored estimated level and indices, from ``levels.assess`` on the
-  records just drawn, as ``services.kampung_refresh_estimate`` would compute them; bulk-updated.
+- estimates: those kampung's stored estimated level and indices, from ``rules.assessment.assess``
+  on the records just drawn, as ``services.records.kampung_refresh_estimate`` would compute them;
+  bulk-updated.
 
 No thematic programme tags, assessments or Pokja accounts. ``--keep`` reuses the database as it
 is: run it on an empty one, since the history and records are added again.
@@ -94,10 +95,10 @@ def history_for(rng: random.Random, kampung_id: int):
 
 
 def write_records(kampung_codes: list[tuple[int, str]]) -> list:
-    """Records for a seeded tenth of the kampung, bulk-created; returns them (``demo.Records``).
+    """Records for a seeded tenth of the kampung, bulk-created, as ``demo.records.Records``.
 
-    The demo's generators (``demo.draw_records``), drawn once for the level the kampung holds:
-    unlike the demo, no redraws until the rule agrees, so some estimates land above or below
+    The demo's generators (``demo.records.draw_records``), drawn once for the level the kampung
+    holds: unlike the demo, no redraws until the rule agrees, so some estimates land above or below
     the official level, as real records do. Chosen and drawn per kampung from its code.
     """
     from classification.demo.records import draw_records

@@ -1,0 +1,1 @@
+"""Kampung KB Monitor's app (label ``classification``): one package per concern."""

@@ -1,4 +1,4 @@
-"""classification.accounts: Pokja logins created, reset and (de)activated by DP3A staff."""
+"""services.accounts: Pokja logins created, reset and (de)activated by DP3A staff."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group

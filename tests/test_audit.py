@@ -1,5 +1,5 @@
-"""The audit trail's reads (``classification.audit``): what an entry says, who sees it, filters,
-and a query count that does not grow with the page.
+"""The audit trail's reads (``classification.selectors.audit``): what an entry says, who sees it,
+filters, and a query count that does not grow with the page.
 
 Changes are made through the services inside ``acting_as(person)``, which tells simple-history
 who is acting the way HistoryRequestMiddleware does during a request (tests/history.py).

@@ -1,5 +1,5 @@
-"""``demo.load_records``: made-up profile, figures and activities for every Tanah Laut kampung,
-all marked as demo, with the estimated level left to the scoring rule.
+"""``demo.records.load_records``: made-up profile, figures and activities for every Tanah Laut
+kampung, all marked as demo, with the estimated level left to the scoring rule.
 
 The records are loaded once per class (a few seconds), for a fixed "today" of 15 March 2026.
 """
@@ -183,7 +183,7 @@ class LoadRecordsTests(TestCase):
 
     def test_some_kampung_are_candidates_and_most_agree_with_their_official_level(self):
         candidates = Kampung.objects.filter(estimated_level__rank__gt=F("official_level__rank"))
-        # demo._DRIFTS draws 5 dasar → mandiri and 2 berkembang → paripurna.
+        # demo.records._DRIFTS draws 5 dasar → mandiri and 2 berkembang → paripurna.
         self.assertGreaterEqual(candidates.count(), 1)
         self.assertLessEqual(candidates.count(), 7)
         agree = Kampung.objects.in_kabupaten(TANAH_LAUT).filter(estimated_level=F("official_level"))

@@ -1,4 +1,4 @@
-"""Reading the Kemendagri region file (regions.read_villages) and the ``load_region`` command."""
+"""Reading the Kemendagri region file (``imports.regions``) and the ``load_region`` command."""
 
 import csv
 import gzip

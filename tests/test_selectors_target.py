@@ -159,7 +159,7 @@ class MovementByYearTests(TargetSelectorTestCase):
         self.assertEqual((current.movement.net, current.actual, current.gap), (1, 18, 6))
 
     def test_sql_counts_follow_the_pure_rule(self):
-        """The one-query count agrees with ``targets.moved_up`` on every kampung's levels."""
+        """The one-query count agrees with ``rules.targets.moved_up`` on every kampung's levels."""
         self.demotion_year()
         start, end = D(2025, 12, 31), D(2026, 11, 22)
         transitions = [

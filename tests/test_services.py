@@ -1,4 +1,4 @@
-"""services.kampung_set_level and services.level_at: the official level and its history."""
+"""services.levels: kampung_set_level and level_at, the official level and its history."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The verification workflow's services (``classification.verification``) and its selectors.
+"""The verification workflow's services (``services.verification``) and its selectors.
 
 Tabanio (``pokja_a``'s kampung, berkembang at the demo baseline) gets a profile and January's
 figures in ``setUpTestData``: the rule estimates mandiri (see ``tests/records.py``).

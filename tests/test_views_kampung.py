@@ -17,7 +17,7 @@ from tests.base import KAMPUNG_A, KAMPUNG_LAIN_KABUPATEN, SESSION_CACHED, People
 # programme choices, one page of rows. Detail: session, user, access (3), the kampung, latest
 # profile, latest figures, cross-sector agencies, levels, level history, activities, programmes,
 # the open assessment, the Pokja members (DP3A), and the change history (10: its entries' keys,
-# one query per kind of record, the kegiatan's agencies; audit.kampung_history).
+# one query per kind of record, the kegiatan's agencies; selectors.audit.kampung_history).
 LIST_QUERIES = 12 - SESSION_CACHED  # one COUNT: only the table paginates
 DETAIL_QUERIES = 25 - SESSION_CACHED
 

@@ -61,7 +61,7 @@ IDENTITY_FIELDS = (
 # Detail page, for DP3A staff, with records: session, user, access (groups, region scopes, Pokja
 # seats), the kampung, latest profile, latest figures, cross-sector agencies, levels, level
 # history, activities, their agencies (one prefetch), programme tags, the open assessment, the
-# change history (audit.kampung_history: 10 fixed queries), the Pokja members. Without any
+# change history (selectors.audit.kampung_history: 10 fixed queries), the Pokja members. Without any
 # activity the prefetch is skipped (test_views_kampung.DETAIL_QUERIES).
 DETAIL_QUERIES_WITH_RECORDS = 26 - SESSION_CACHED
 

@@ -1,8 +1,8 @@
-"""The read-only JSON API at ``/api/v1/``: serializers and views.
+"""The read-only JSON API's views: district summary, kampung list and kampung detail.
 
-Same scoping as the pages (``Kampung.objects.visible_to``, ``selectors.kabupaten_for_user``,
-``selectors.kampung_for_user``): anything out of reach is a 404. Only GET, HEAD and OPTIONS are
-routed, so every write answers 405. The serializers are the schema: drf-spectacular describes
+Same scoping as the pages (``Kampung.objects.visible_to``, ``selectors.regions.kabupaten_for_user``,
+``selectors.kampung.kampung_for_user``): anything out of reach is a 404. Only GET, HEAD and OPTIONS
+are routed, so every write answers 405. The serializers are the schema: drf-spectacular describes
 each response from them, and ``tests/test_api.py`` validates real responses against it.
 """
 

@@ -294,7 +294,7 @@ def _tags(
 
 
 def cross_sector_count(activities: list[tuple[Activity, list[Agency]]]) -> int:
-    """P3 as selectors.cross_sector_agency_count will count it once the rows are saved."""
+    """P3 as selectors.records.cross_sector_agency_count will count it once the rows are saved."""
     return len(
         {
             agency.pk

@@ -18,7 +18,8 @@ from ..models import (
 )
 
 # --------------------------------------------------------------------------------------------
-# Logging in, and Pokja accounts managed by DP3A staff (written by ``classification.accounts``)
+# Logging in, and Pokja accounts managed by DP3A staff (written by
+# ``classification.services.accounts``)
 # --------------------------------------------------------------------------------------------
 
 
@@ -187,7 +188,7 @@ class PokjaAccountForm(NewPasswordMixin, forms.Form):
         return cleaned_data
 
     def account_fields(self) -> dict:
-        """The cleaned values for ``accounts.pokja_account_create``."""
+        """The cleaned values for ``services.accounts.pokja_account_create``."""
         data = self.cleaned_data
         return {
             "kampung": data["kampung"],

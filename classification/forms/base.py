@@ -84,8 +84,8 @@ class OpenedAtMixin:
     """A hidden field remembering which version of the record the form was opened at.
 
     The view hands it to the service (``expected_version``, ``based_on``). When someone else
-    saved in between, the service raises ``conflicts.EditConflict``; the view shows the form
-    again with the user's input, the message, and ``reopen_at`` the version the message was
+    saved in between, the service raises ``services.conflicts.EditConflict``; the view shows the
+    form again with the user's input, the message, and ``reopen_at`` the version the message was
     about, so saving once more (after reading what the other person changed) goes through.
     """
 

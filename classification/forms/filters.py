@@ -45,7 +45,8 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
     def filters(self) -> AuditFilters:
-        """The filters for ``audit.audit_entries``: those given and valid (errors are shown)."""
+        """The filters for ``selectors.audit.audit_entries``: those given and valid (errors are
+        shown)."""
         if not self.is_bound:
             return AuditFilters()
         self.is_valid()

@@ -160,7 +160,7 @@ class KampungIdentityForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
         return cleaned
 
     def identity_fields(self) -> dict:
-        """The cleaned values for ``services.kampung_update_identity``.
+        """The cleaned values for ``services.records.kampung_update_identity``.
 
         An unchanged photo is left out; a removed one becomes "" (no photo).
         """
@@ -304,7 +304,7 @@ class ProfileForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
         return cleaned
 
     def profile_fields(self) -> dict:
-        """The cleaned values for ``services.profile_create``."""
+        """The cleaned values for ``services.records.profile_create``."""
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         fields["mechanisms"] = self.cleaned_data["mechanisms"]
         return fields
@@ -363,7 +363,7 @@ class FiguresForm(TodayMixin, forms.ModelForm):
         return cleaned
 
     def figures_fields(self) -> dict:
-        """The cleaned values for ``services.figures_create``."""
+        """The cleaned values for ``services.records.figures_create``."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
@@ -373,7 +373,8 @@ def _active_programs(current_id: int | None):
 
 
 class ActivityForm(OpenedAtMixin, TodayMixin, forms.ModelForm):
-    """A kegiatan; the view saves it (and its agencies) through ``services.activity_save``."""
+    """A kegiatan; the view saves it (and its agencies) through
+    ``services.records.activity_save``."""
 
     # For a change: the kegiatan's latest history row when the form was opened (its version).
     version = opened_at_version_field()

@@ -12,7 +12,7 @@ from .base import DateInput, TodayMixin
 
 # --------------------------------------------------------------------------------------------
 # The verification workflow: a Pokja's assessment, DP3A's verify/return, a level correction.
-# The services in ``verification.py`` check every rule again; these only parse the input.
+# The services in ``services/verification.py`` check every rule again; these only parse the input.
 # --------------------------------------------------------------------------------------------
 
 
@@ -48,7 +48,7 @@ class AssessmentForm(forms.Form):
         return self.data.get(self.ACTION) == self.SUBMIT
 
     def assessment_fields(self) -> dict:
-        """The cleaned values for ``verification.assessment_save``."""
+        """The cleaned values for ``services.verification.assessment_save``."""
         return {
             "submit": self.submit,
             "proposed_level": self.cleaned_data["proposed_level"],
@@ -103,7 +103,7 @@ class AssessmentVerifyForm(_EffectiveDateMixin, _VersionedForm):
             self.initial.setdefault("level", suggested)
 
     def verify_fields(self) -> dict:
-        """The cleaned values for ``verification.assessment_verify``."""
+        """The cleaned values for ``services.verification.assessment_verify``."""
         return {
             "level": self.cleaned_data["level"],
             "reason": self.cleaned_data["reason"].strip(),
@@ -124,7 +124,7 @@ class AssessmentReturnForm(_VersionedForm):
     )
 
     def return_fields(self) -> dict:
-        """The cleaned values for ``verification.assessment_return``."""
+        """The cleaned values for ``services.verification.assessment_return``."""
         return {"note": self.cleaned_data["note"], "expected_version": self.cleaned_data["version"]}
 
 
@@ -140,7 +140,7 @@ class LevelCorrectForm(_EffectiveDateMixin, forms.Form):
     effective_date = forms.DateField(label=_("Tanggal berlaku"), widget=DateInput())
 
     def correction_fields(self) -> dict:
-        """The cleaned values for ``verification.level_correct``."""
+        """The cleaned values for ``services.verification.level_correct``."""
         return {
             "level": self.cleaned_data["level"],
             "reason": self.cleaned_data["reason"],

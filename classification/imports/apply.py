@@ -21,8 +21,9 @@ def import_apply(*, plan: ImportPlan, by, progress=None) -> int:
     """Write every change of ``plan``, all or nothing; the number of changes written.
 
     Refused when the plan holds any error, or was checked for someone else. Each level goes
-    through ``services.kampung_set_level`` (source "import"), each month through
-    ``services.figures_create``, which check their rules again: one refusal undoes everything.
+    through ``services.levels.kampung_set_level`` (source "import"), each month through
+    ``services.records.figures_create``, which check their rules again: one refusal undoes
+    everything.
     """
     if plan.user_id != by.pk:
         raise PermissionDenied

@@ -1,4 +1,7 @@
-"""Importing official levels or monthly figures from a CSV or XLSX file: read, check, apply.
+"""Checking a CSV or XLSX file of official levels or monthly figures: ``import_parse``.
+
+The import as a whole: read (``imports.read``, ``imports.cells``), check (here), apply
+(``imports.apply``).
 
 ``import_parse`` reads the file and checks every row against the database without writing
 anything; it returns an ``ImportPlan`` that says, row by row, what would change, what is already
@@ -298,7 +301,7 @@ class LevelChecker(_Checker):
         self.levels = {level.code: level for level in ClassificationLevel.objects.order_by("rank")}
         # A district's own labels ("Berkelanjutan") are accepted beside the codes.
         self.labels = {code: level.label for code, level in self.levels.items()}
-        # Files repeat the same few spellings: each is read by levels.parse_level once.
+        # Files repeat the same few spellings: each is read by rules.levels.parse_level once.
         self.level_spellings: dict[str, str | None] = {}
 
     def parse_value(self, key: str, value: Any) -> Any:
@@ -352,7 +355,7 @@ class LevelChecker(_Checker):
         if current is not None and current.code == level.code:
             self.plan.unchanged.append(row)
         elif kampung.latest_date and date < kampung.latest_date:
-            # The same refusal as services.kampung_set_level, before anything is written.
+            # The same refusal as services.levels.kampung_set_level, before anything is written.
             parsed.errors.append(
                 (
                     "tanggal",

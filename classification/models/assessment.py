@@ -15,7 +15,7 @@ class Assessment(models.Model):
     """A Pokja's self-assessment for one period, snapshotted at submission, verified by DP3A.
 
     Flow: draft → submitted → verified, or returned (with the reviewer's note) → submitted again.
-    Verifying may set the official level, always through ``services.kampung_set_level``.
+    Verifying may set the official level, always through ``services.levels.kampung_set_level``.
     """
 
     class Status(models.TextChoices):

@@ -53,7 +53,8 @@ class Kampung(models.Model):
         _("foto"), upload_to="kampung/%Y/", blank=True, validators=[validate_photo]
     )
     is_active = models.BooleanField(_("aktif"), default=True)
-    # Denormalised copy of the latest LevelChange, kept in step by services.kampung_set_level.
+    # Denormalised copy of the latest LevelChange, kept in step by
+    # services.levels.kampung_set_level.
     official_level = models.ForeignKey(
         ClassificationLevel,
         on_delete=models.PROTECT,
@@ -64,8 +65,8 @@ class Kampung(models.Model):
     )
     official_level_since = models.DateField(_("level resmi sejak"), null=True, blank=True)
     # The national scoring rule's verdict on the kampung's own data (advice, never official).
-    # Kept in step by services.kampung_refresh_estimate whenever profile, figures or activities
-    # change, so tables can filter and sort on it in SQL.
+    # Kept in step by services.records.kampung_refresh_estimate whenever profile, figures or
+    # activities change, so tables can filter and sort on it in SQL.
     estimated_level = models.ForeignKey(
         ClassificationLevel,
         on_delete=models.PROTECT,

@@ -62,7 +62,7 @@ class KampungProfile(models.Model):
     pokja_members_trained = models.PositiveIntegerField(
         _("anggota Pokja yang sudah dilatih"), default=0
     )
-    # I2, I3: codes from levels.FUNDING_SOURCES and levels.POKTAN
+    # I2, I3: codes from rules.vocabularies.FUNDING_SOURCES and rules.vocabularies.POKTAN
     funding_sources = models.JSONField(_("sumber dana"), default=list, blank=True)
     poktan_present = models.JSONField(_("poktan yang ada"), default=list, blank=True)
     # I4, I5
@@ -74,7 +74,7 @@ class KampungProfile(models.Model):
     regulation_note = models.CharField(_("regulasi"), max_length=300, blank=True)
     has_rkm = models.BooleanField(_("ada Rencana Kegiatan Masyarakat (RKM)"), default=False)
     rkm_note = models.TextField(_("RKM"), blank=True)
-    # P1: codes from levels.DATA_SOURCES; P2: {mechanism code: Frequency}
+    # P1: codes from rules.vocabularies.DATA_SOURCES; P2: {mechanism code: Frequency}
     data_sources = models.JSONField(_("sumber data perencanaan"), default=list, blank=True)
     mechanisms = models.JSONField(_("mekanisme operasional"), default=dict, blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False, editable=False)

@@ -1,9 +1,9 @@
-"""Kampung KB level codes and the 12-indicator scoring rule: plain Python, no ORM, no request.
+"""The 12-indicator scoring rule and the estimated level: plain Python, no ORM, no request.
 
 Source: domain.md §2, "The scoring rule [confirmed: national portal code 2021–2023]". Everything
-the rule decides lives in this module (thresholds in ``MINIMUMS``/``MAXIMUMS``, the decision in
-``level_for_met``), so a new rule set (e.g. the 77-indicator assessment under Inpres 3/2022) can
-replace it in one place.
+the rule decides lives in ``rules/``: thresholds (``MINIMUMS``/``MAXIMUMS``) and the decision
+(``level_for_met``) here, what is missing for the next level in ``rules.plans``, so a new rule set
+(e.g. the 77-indicator assessment under Inpres 3/2022) can replace it in one place.
 
 The result is the *estimated* level: advice on the kampung's own data ("what is missing to reach
 the next level"). The *official* level is set by the district and never computed here.

@@ -18,7 +18,7 @@ from ..models import (
 from ..permissions import BKKBN_GROUP, DP3A_GROUP, access_for
 
 # --------------------------------------------------------------------------------------------
-# Pokja accounts, for the DP3A staff who manage them (classification.accounts writes them)
+# Pokja accounts, for the DP3A staff who manage them (classification.services.accounts writes them)
 # --------------------------------------------------------------------------------------------
 
 # People with one of these roles are staff, not Pokja accounts, whatever seats they hold.
@@ -29,7 +29,8 @@ _JABATAN_ORDER = {value: index for index, value in enumerate(PokjaMembership.Jab
 
 
 def manageable_pokja_users(*, user):
-    """The accounts ``user`` may manage, as a lazy queryset (``accounts._managed_user``'s rule).
+    """The accounts ``user`` may manage, as a lazy queryset (``services.accounts._managed_user``'s
+    rule).
 
     At least one Pokja seat, every seat in a kabupaten ``user`` manages (superuser: any), and no
     staff role of their own (admin, DP3A, BKKBN).

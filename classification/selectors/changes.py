@@ -28,7 +28,7 @@ User = get_user_model()
 
 
 # A snapshot of a record's state before its first tracked change (rows loaded in bulk have no
-# history): written by conflicts.record_baseline, used as a predecessor, never listed.
+# history): written by services.conflicts.record_baseline, used as a predecessor, never listed.
 BASELINE_REASON = "baseline"
 
 
@@ -36,7 +36,7 @@ EMPTY = "—"
 
 
 # --------------------------------------------------------------------------------------------
-# How recorded values read (also used by conflicts.py for the "someone else saved" message)
+# How recorded values read (also used by services/conflicts.py for the "someone else saved" message)
 # --------------------------------------------------------------------------------------------
 
 

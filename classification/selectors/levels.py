@@ -60,7 +60,7 @@ def kampung_levels_on(kabupaten_kode: str, on: datetime.date | None):
 def level_on(date: datetime.date) -> Case:
     """The level each kampung held on ``date``: its last change dated on or before that day.
 
-    ``Kampung.official_level`` is a copy of the latest change (``services.kampung_set_level``
+    ``Kampung.official_level`` is a copy of the latest change (``services.levels.kampung_set_level``
     keeps it so), so a kampung whose latest change is on or before ``date`` held that level then
     and needs no lookup. Only the others read the history: nationally that spares most of the
     83,762 correlated lookups for any recent date (EXPLAIN ANALYZE: ~250 ms per date).

@@ -78,7 +78,7 @@ class TargetProgress:
     def projection(self, *, years_ahead: int = 5) -> list[ProjectedTarget]:
         """When each target from this year to ``years_ahead`` later is met at ``pace`` (no query).
 
-        Future years keep the current base (``targets.base_for_year``).
+        Future years keep the current base (``rules.targets.base_for_year``).
         """
         if self.pace is None or self.today is None:
             raise ValueError("projection needs target_progress(..., detailed=True)")
@@ -128,7 +128,7 @@ def history_counts(
 
     Each kampung is annotated with its level on every date needed (``level_on``), then counted:
     mandiri+ on each of ``dates``; for each period, who moved up or down across the mandiri
-    line (``targets.moved_up``'s rule) and the mandiri+ count at both ends; and for each of
+    line (``rules.targets.moved_up``'s rule) and the mandiri+ count at both ends; and for each of
     ``base_dates`` the active kampung launched by then (``active_on``).
     """
     upper, lower = upper_codes(levels), lower_codes(levels)
@@ -297,7 +297,7 @@ class TargetCandidate:
 
     ``kampung`` carries its kecamatan, official and estimated level. ``shortfall`` is the sum
     of what its estimated group indices lack to reach 3.00. ``missing`` is
-    ``levels.missing_for_next_level`` on its current records.
+    ``rules.plans.missing_for_next_level`` on its current records.
     """
 
     kampung: Kampung
@@ -362,7 +362,8 @@ def target_candidates(
 
 
 def _missing_for_next_level(kampung_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """``levels.missing_for_next_level`` for many kampung at once (three queries; none for none).
+    """``rules.plans.missing_for_next_level`` for many kampung at once (three queries; none for
+    none).
 
     From the same records as ``kampung_records``: the latest profile, the latest figures and the
     distinct cross-sector agencies of all activities, each fetched for every kampung at once.

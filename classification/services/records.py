@@ -110,7 +110,8 @@ def activity_save(
 
     An update names the version its form was opened at; a newer save in between is refused.
     Activity has no ``version`` field: its version is its latest history row's id
-    (``conflicts.latest_revision``), which every save and every change of agencies moves on.
+    (``services.conflicts.latest_revision``), which every save and every change of agencies moves
+    on.
     """
     if activity.pk is None:
         activity.created_by = by

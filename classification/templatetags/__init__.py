@@ -1,0 +1,1 @@
+"""Template tag libraries (names unchanged: templates load them by these module names)."""

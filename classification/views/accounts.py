@@ -1,8 +1,8 @@
 """Pokja accounts, managed by DP3A staff from the site (domain.md §6).
 
 List, add, set a new password, deactivate and reactivate. Every write goes through
-``classification.accounts``. Anyone but DP3A staff (and superusers) gets 403; an account DP3A
-staff may not manage (another kabupaten's, or not a Pokja account at all) is 404, so its
+``classification.services.accounts``. Anyone but DP3A staff (and superusers) gets 403; an account
+DP3A staff may not manage (another kabupaten's, or not a Pokja account at all) is 404, so its
 existence is not revealed.
 """
 

@@ -1,6 +1,6 @@
 """The audit trail at ``/riwayat/``: who changed what, when, for DP3A staff and reviewers.
 
-The reads are ``classification.audit``; a kampung page shows its own latest entries itself
+The reads are ``classification.selectors.audit``; a kampung page shows its own latest entries itself
 (``KampungDetailView``). Pokja members get 403 here (``permissions.can_view_audit``).
 """
 

@@ -50,7 +50,7 @@ def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on a field it names, else above the form.
 
     After an edit conflict the form carries the version the message describes, so saving again
-    goes through (forms.OpenedAtMixin).
+    goes through (forms.base.OpenedAtMixin).
     """
     conflict = isinstance(error, EditConflict) and error.current is not None
     if conflict and hasattr(form, "reopen_at"):

@@ -4,7 +4,7 @@ The uploaded file is kept in the default storage (``imports/<uuid>.<ext>``) betw
 and the apply, and the session holds only its storage name, the user's id and the kind: any
 app server can answer the next request, and no local path is trusted. Applying reads the stored
 file again and checks it again (the data may have changed meanwhile), writes all or nothing
-through ``imports.import_apply``, then deletes the file.
+through ``imports.apply.import_apply``, then deletes the file.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ PREVIEW_ROWS = 500
 
 
 class ImportForm(forms.Form):
-    """The file and what it holds; its content is checked by ``imports.import_parse``."""
+    """The file and what it holds; its content is checked by ``imports.check.import_parse``."""
 
     kind = forms.ChoiceField(
         label=gettext_lazy("Isi berkas"),

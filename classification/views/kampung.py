@@ -112,7 +112,7 @@ class KampungDetailView(KampungAccessMixin, TemplateView):
             open_assessment=open_assessment(kampung=kampung),
             can_set_level=permissions.can_set_level(self.request.user, kampung),
             # The latest changes to its records; None: not for this user (another kampung's
-            # Pokja). A fixed number of queries (audit.kampung_history).
+            # Pokja). A fixed number of queries (selectors.audit.kampung_history).
             change_history=(
                 kampung_history(kampung=kampung)
                 if permissions.can_view_kampung_history(self.request.user, kampung)

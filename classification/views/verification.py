@@ -3,7 +3,7 @@
 A Pokja saves or submits its assessment at ``/kampung/<kode>/penilaian/``; DP3A staff work the
 queue at ``/verifikasi/``, verify or return one assessment at ``/verifikasi/<pk>/``, and correct
 an official level directly at ``/kampung/<kode>/level/``. Every write goes through
-``classification.verification``, which checks the rules again (nobody reviews their own
+``classification.services.verification``, which checks the rules again (nobody reviews their own
 submission, only DP3A of the kabupaten set a level, a stale page cannot process twice).
 """
 

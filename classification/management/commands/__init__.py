@@ -1,0 +1,1 @@
+"""Management commands: load_region, load_demo, import_kampung, layout."""
