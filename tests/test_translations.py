@@ -183,6 +183,9 @@ class ChartLanguageTests(PeopleTestCase):
 class PageLanguageTests(PeopleTestCase):
     def use_english(self):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        # LocaleMiddleware leaves the request's language active in this thread after the
+        # response: later tests that call services directly must not inherit English.
+        self.addCleanup(translation.deactivate)
 
     def test_login_page_is_indonesian_by_default_and_english_on_request(self):
         response = self.client.get("/masuk/")
