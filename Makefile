@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kampungkb
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run demo test test-sqlite test-postgres browser static lint check-deploy bench clean
+.PHONY: setup run demo test test-sqlite test-postgres browser static messages lint check-deploy bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 setup: $(BIN)/.installed
 
 ## The demo on SQLite with demo users, served by Django's development server.
-demo: setup
+demo: setup messages
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
@@ -30,8 +30,17 @@ run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Tests read the same hashed static manifest production does.
-static: setup
+static: setup messages
 	SECRET_KEY=collectstatic-only $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+## Compiled translation catalogs (locale/*/LC_MESSAGES/django.mo, git-ignored) from the committed
+## .po files; compilemessages needs GNU gettext's msgfmt (installed with apt-get when run as root).
+messages: setup
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  else echo "Translations need GNU gettext: sudo apt-get install gettext" >&2; exit 1; fi; }
+	SECRET_KEY=messages-only $(BIN)/python manage.py compilemessages --verbosity 0 \
+	  --ignore '.*' --ignore staticfiles --ignore node_modules --ignore media
 
 browser:
 	@test -x $(CHROMIUM) || { \
@@ -40,10 +49,10 @@ browser:
 
 test: test-sqlite test-postgres
 
-test-sqlite: setup static browser
+test-sqlite: setup messages static browser
 	env -u DATABASE_URL $(BIN)/pytest
 
-test-postgres: setup static browser
+test-postgres: setup messages static browser
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) CACHE_KEY_PREFIX=kkb-test-$$$$ $(BIN)/pytest
 
 lint: setup

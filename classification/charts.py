@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import plotly.io as pio
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from .models import ClassificationLevel
@@ -26,6 +27,22 @@ PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": Fal
 Figure = dict  # {"data": [trace, ...], "layout": {...}}
 
 
+def _kampung_hover(label: str, count: str) -> str:
+    """Hover text "<label>: <count> kampung", in the active language; label and count are
+    plotly placeholders (``%{x}``), filled in by the browser."""
+    return _("%(label)s: %(count)s kampung") % {"label": label, "count": count}
+
+
+def _decimal(value) -> str:
+    """One decimal, rounded, with the active language's decimal separator ("68,9" in id)."""
+    return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+def _separators() -> str:
+    """Plotly's decimal and thousands separators in the active language ("," and "." in id)."""
+    return f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}"
+
+
 def _figure(traces: list[dict], **layout) -> Figure:
     # No theme template: plotly.js's plain defaults, without the Python theme's KB of JSON per
     # chart (the map passes a template of its own, holding only its shared trace defaults).
@@ -35,7 +52,7 @@ def _figure(traces: list[dict], **layout) -> Figure:
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "legend": {"orientation": "h", "y": -0.15},
-        "separators": ",.",
+        "separators": _separators(),
     }
     return {"data": traces, "layout": {**defaults, **layout}}
 
@@ -59,11 +76,9 @@ def level_distribution(summary: DistrictSummary) -> Figure:
         "x": [level.label for level in summary.levels],
         "y": [level.count for level in summary.levels],
         "marker": {"color": [level.colour for level in summary.levels]},
-        "text": [
-            f"{level.count} ({level.share:.1f}%)".replace(".", ",") for level in summary.levels
-        ],
+        "text": [f"{level.count} ({_decimal(level.share)}%)" for level in summary.levels],
         "textposition": "auto",
-        "hovertemplate": "%{x}: %{y} kampung<extra></extra>",
+        "hovertemplate": _kampung_hover("%{x}", "%{y}") + "<extra></extra>",
         "name": _("Kampung KB"),
     }
     return _figure([trace], height=320, yaxis={"title": {"text": _("Jumlah kampung")}})
@@ -138,7 +153,7 @@ def target_progress(progress: TargetProgress) -> Figure:
             "marker": {"color": "#1b9e77"},
             "text": [year.actual for year in progress.years],
             "textposition": "auto",
-            "hovertemplate": "%{customdata}: %{y} kampung<extra></extra>",
+            "hovertemplate": _kampung_hover("%{customdata}", "%{y}") + "<extra></extra>",
         },
         {
             "type": "scatter",
@@ -149,7 +164,8 @@ def target_progress(progress: TargetProgress) -> Figure:
             "text": [year.target for year in progress.years],
             "textposition": "top center",
             "line": {"color": "#d95f02", "width": 3},
-            "hovertemplate": _("Target") + " %{x}: %{y}<extra></extra>",
+            "hovertemplate": _("Target %(year)s: %(count)s") % {"year": "%{x}", "count": "%{y}"}
+            + "<extra></extra>",
         },
     ]
     return _figure(
@@ -174,7 +190,9 @@ def movements_by_kecamatan(rows: list[KecamatanMovement]) -> Figure:
             "x": names,
             "y": [row.movement.moved_up for row in rows],
             "marker": {"color": MOVED_UP_COLOUR},
-            "hovertemplate": "%{x}: %{y} " + _("naik") + "<extra></extra>",
+            "hovertemplate": _("%(kecamatan)s: %(count)s naik")
+            % {"kecamatan": "%{x}", "count": "%{y}"}
+            + "<extra></extra>",
         },
         {
             "type": "bar",
@@ -182,7 +200,9 @@ def movements_by_kecamatan(rows: list[KecamatanMovement]) -> Figure:
             "x": names,
             "y": [row.movement.moved_down for row in rows],
             "marker": {"color": MOVED_DOWN_COLOUR},
-            "hovertemplate": "%{x}: %{y} " + _("turun") + "<extra></extra>",
+            "hovertemplate": _("%(kecamatan)s: %(count)s turun")
+            % {"kecamatan": "%{x}", "count": "%{y}"}
+            + "<extra></extra>",
         },
     ]
     return _figure(

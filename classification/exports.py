@@ -23,7 +23,7 @@ def filter_line(params) -> str:
         for value in params.getlist(key)
         if value != ""
     ]
-    return "Filter: " + (", ".join(pairs) if pairs else _("semua"))
+    return _("Filter: %(filters)s") % {"filters": ", ".join(pairs) if pairs else _("semua")}
 
 
 def add_filter_sheet(xlsx: bytes, line: str) -> bytes:
@@ -32,7 +32,7 @@ def add_filter_sheet(xlsx: bytes, line: str) -> bytes:
 
     book = load_workbook(io.BytesIO(xlsx))
     book.worksheets[0].title = _("Data")
-    book.create_sheet("Filter")["A1"] = line
+    book.create_sheet(_("Filter"))["A1"] = line
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
