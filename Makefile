@@ -9,6 +9,8 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kampungkb
 # The PostgreSQL pass also runs on Redis (cache and cached_db sessions), as several app hosts
 # would; each run takes its own key prefix so parallel runs never share sessions.
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+# Either one not answering at its (local) URL is started for the pass alone and stopped after it.
+WITH_SERVICES = PG_TEST_URL=$(PG_TEST_URL) REDIS_TEST_URL=$(REDIS_TEST_URL) .ci/with-services
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: setup run demo test test-sqlite test-postgres browser static messages lint check-deploy bench clean
@@ -53,7 +55,8 @@ test-sqlite: setup messages static browser
 	env -u DATABASE_URL $(BIN)/pytest
 
 test-postgres: setup messages static browser
-	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) CACHE_KEY_PREFIX=kkb-test-$$$$ $(BIN)/pytest
+	$(WITH_SERVICES) env DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) \
+	  CACHE_KEY_PREFIX=kkb-test-$$$$ $(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .
@@ -61,7 +64,8 @@ lint: setup
 	SECRET_KEY=lint-only $(BIN)/python manage.py check
 	SECRET_KEY=lint-only $(BIN)/python manage.py makemigrations --check --dry-run
 
-## The deployment checklist under production-like settings must raise nothing.
+## The deployment checklist under production-like settings must raise nothing. It reads
+## DATABASE_URL but never connects (check runs no database checks without --database).
 check-deploy: setup
 	DEBUG=0 ALLOWED_HOSTS=kampungkb.example.id DATABASE_URL=$(PG_TEST_URL) \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
