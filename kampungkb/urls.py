@@ -10,6 +10,9 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The language switch (Django's set_language, a POST): the choice is kept in a cookie and
+    # URLs stay unprefixed.
+    path("i18n/", include("django.conf.urls.i18n")),
     # Read-only JSON with its OpenAPI schema; session or token authentication.
     path("api/v1/", include("classification.api_urls")),
     path("", include("classification.urls")),
