@@ -242,6 +242,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", SESSION_COOKIE_SECURE)
 LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it: pages carry the language in <html lang>
+# A rejected form (expired CSRF token) answers with the site's page, not Django's English one.
+CSRF_FAILURE_VIEW = "kampungkb.views.csrf_failure"
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one username from one address, that
 # pair is locked for AXES_COOLOFF_MINUTES (a shared village phone must not lock out the others).

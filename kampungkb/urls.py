@@ -20,3 +20,9 @@ urlpatterns = [
 # Uploaded photos in development; in production the web server serves MEDIA_ROOT.
 # (static() adds nothing when DEBUG is off.)
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Error pages in the site's layout and language (kampungkb/views.py); 500 is Django's own
+# handler rendering the standalone templates/500.html.
+handler400 = "kampungkb.views.bad_request"
+handler403 = "kampungkb.views.permission_denied"
+handler404 = "kampungkb.views.page_not_found"

@@ -75,7 +75,7 @@ class LanguageSwitchTests(PeopleTestCase):
         self.assertTrue(cookie["httponly"])
         self.assertEqual(cookie["path"], "/")
 
-        for url in ("/publik/", "/masuk/"):
+        for url in ("/publik/", "/masuk/", "/tidak-ada/"):
             with self.subTest(url=url):
                 response = self.client.get(url, HTTP_ACCEPT_LANGUAGE="id")
                 self.assertContains(response, '<html lang="en">', status_code=response.status_code)
@@ -131,3 +131,9 @@ class LanguageSwitchTests(PeopleTestCase):
         html = self.client.get("/kampung/").content.decode()
         self.assertIn('<strong lang="en" aria-current="true">English</strong>', html)
         self.assertIn('value="id" lang="id" class="link-button">Bahasa Indonesia</button>', html)
+
+    def test_switch_on_an_error_page_returns_to_it(self):
+        response = self.client.get("/tidak-ada/?x=1")
+        self.assertContains(
+            response, '<input type="hidden" name="next" value="/tidak-ada/?x=1">', status_code=404
+        )
