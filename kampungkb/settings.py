@@ -202,6 +202,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
+# Off: Django would then group every integer a template prints, years too ("Tahun 2.026") and
+# ids in query strings. Counts that can pass 999 take humanize's intcomma, which follows the
+# active language (1.234 in Bahasa Indonesia, 1,234 in English).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -222,7 +226,8 @@ WHITENOISE_MAX_AGE = 365 * 24 * 3600
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# django-tables2's Bootstrap 5 table with the site's translatable pagination.
+DJANGO_TABLES2_TEMPLATE = "_snippets/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 # Behind gunicorn and a TLS-terminating proxy in production.
