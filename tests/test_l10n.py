@@ -1,13 +1,21 @@
-"""Locale-aware output: pagination words and numbers."""
+"""Locale-aware output: pagination words, numbers, and plotly.js's locale on the chart pages."""
+
+import re
+from pathlib import Path
 
 import django_tables2 as tables
+import plotly
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template import Context, Template
 from django.test import RequestFactory, SimpleTestCase
 from django.utils import translation
 from django_tables2 import RequestConfig
 
 from tests.base import PeopleTestCase
+
+SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"]*)"')
+LOCALES = Path(settings.BASE_DIR) / "static" / "vendor" / "chart-locales"
 
 
 class NumberTable(tables.Table):
@@ -67,3 +75,50 @@ class NumberFormatTests(SimpleTestCase):
     def test_years_and_ids_print_plain(self):
         # USE_THOUSAND_SEPARATOR stays off: "Tahun 2026", "?program=1234".
         self.assertEqual(self.render("{{ year }} {{ pk }}", "id", year=2026, pk=1234), "2026 1234")
+
+
+class ChartLocaleTests(PeopleTestCase):
+    def scripts(self, url):
+        return SCRIPT_SRC.findall(self.client.get(url).content.decode())
+
+    def test_chart_pages_load_the_indonesian_locale_after_plotly(self):
+        self.client.force_login(self.staf)
+        for url in ("/", "/publik/", "/target/", "/laporan/"):
+            with self.subTest(url=url):
+                sources = self.scripts(url)
+                names = [re.sub(r"\.[0-9a-f]{12}\.js$", ".js", src) for src in sources]
+                self.assertEqual(
+                    names,
+                    [
+                        "/static/vendor/plotly.min.js",
+                        "/static/vendor/chart-locales/id.js",
+                        "/static/js/chart-locale.js",
+                    ],
+                )
+
+    def test_english_pages_need_no_locale_file(self):
+        self.client.post("/i18n/setlang/", {"language": "en", "next": "/publik/"})
+        names = [re.sub(r"\.[0-9a-f]{12}\.js$", ".js", src) for src in self.scripts("/publik/")]
+        self.assertEqual(names, ["/static/vendor/plotly.min.js", "/static/js/chart-locale.js"])
+
+    def test_locale_script_makes_the_page_language_every_charts_locale(self):
+        script = Path(finders.find("js/chart-locale.js")).read_text()
+        self.assertIn("Plotly.setPlotConfig({ locale: document.documentElement.lang", script)
+
+
+class VendoredLocaleTests(SimpleTestCase):
+    def test_locale_is_from_the_plotly_js_version_that_is_served(self):
+        served = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        with served.open() as file:
+            header = file.read(200)
+        served_version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", header).group(1)
+        readme = (LOCALES / "README.md").read_text()
+        vendored_version = re.search(r"`plotly\.js` \*\*(\d+\.\d+\.\d+)\*\*", readme).group(1)
+        self.assertEqual(vendored_version, served_version)
+
+    def test_locale_file_registers_id_and_carries_its_licence(self):
+        locale = (LOCALES / "id.js").read_text()
+        self.assertIn('name:"id"', locale)
+        self.assertIn('"Januari","Februari"', locale)
+        self.assertIn("Plotly.register(locale)", locale)
+        self.assertTrue((LOCALES / "LICENSE").read_text().startswith("MIT License"))
