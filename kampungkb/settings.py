@@ -88,7 +88,8 @@ MIDDLEWARE = [
     # random number of bytes and masks the CSRF token per request, its answers to BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # After sessions, before CommonMiddleware (Django's order); Django's, minus Accept-Language.
+    "kampungkb.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -192,12 +193,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "classification:dashboard"
 LOGOUT_REDIRECT_URL = "classification:public_summary"
 
+# Bahasa Indonesia for everyone; English only for whoever picks it with the switch in the footer
+# (kampungkb/middleware.py says why the browser's language is not asked). The switch names each
+# language in itself (Django's name_local), so a reader of either finds theirs.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
+# Off: Django would then group every integer a template prints, years too ("Tahun 2.026") and
+# ids in query strings. Counts that can pass 999 take humanize's intcomma, which follows the
+# active language (1.234 in Bahasa Indonesia, 1,234 in English).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -218,7 +226,8 @@ WHITENOISE_MAX_AGE = 365 * 24 * 3600
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# django-tables2's Bootstrap 5 table with the site's translatable pagination.
+DJANGO_TABLES2_TEMPLATE = "_snippets/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 # Behind gunicorn and a TLS-terminating proxy in production.
@@ -233,6 +242,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# The language choice outlives the session (a year): it is a preference, not a sign-in.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it: pages carry the language in <html lang>
+# A rejected form (expired CSRF token) answers with the site's page, not Django's English one.
+CSRF_FAILURE_VIEW = "kampungkb.views.csrf_failure"
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one username from one address, that
 # pair is locked for AXES_COOLOFF_MINUTES (a shared village phone must not lock out the others).

@@ -76,8 +76,8 @@ OK = 200
 # malformed (400, the review page without an action). Never a 500, never a login redirect.
 WRITE = "200/302/400"
 EXPECTED_STATUSES = {API_ANON: {401, 403}, WRITE: {200, 302, 400}}
-# Kinds whose POST changes only the caller's own session, not the project's data.
-SESSION = {"login", "logout"}
+# Kinds whose POST changes only the caller's own session (or language cookie), not the data.
+SESSION = {"login", "logout", "language"}
 
 
 def _row(anon, own_pokja, other_pokja, reviewer, own_dp3a, other_dp3a, foreign_pokja=None):
@@ -108,6 +108,12 @@ KINDS = {
     # Logging out is a POST (Django 5 refuses GET); it redirects, signed in or not.
     "logout": {
         "GET": _row(405, 405, 405, 405, 405, 405),
+        "POST": _row(302, 302, 302, 302, 302, 302),
+    },
+    # The language switch (Django's set_language): anyone; it redirects back (here to "/",
+    # there being no next or Referer), setting the language cookie on a POST that names one.
+    "language": {
+        "GET": _row(302, 302, 302, 302, 302, 302),
         "POST": _row(302, 302, 302, 302, 302, 302),
     },
     # Dashboard, tables, reports, exports: any signed-in user; they only render.
@@ -229,6 +235,7 @@ KABUPATEN = (("kode", "kabupaten"),)
 ROUTES: dict[str, Route] = {
     "login": Route("login"),
     "logout": Route("logout"),
+    "set_language": Route("language"),
     "classification:public_summary": Route("public"),
     "classification:public_kampung": Route("public", KAMPUNG),
     "classification:dashboard": Route(

@@ -91,11 +91,12 @@ def card(page: Page, code: str) -> int:
 
 
 def edit_forms(page: Page) -> list[str]:
-    """The actions of the page's POST forms, except signing out."""
+    """The actions of the page's POST forms, except signing out and the language switch
+    (each changes only the visitor's own session or language cookie)."""
     actions = page.locator("form").evaluate_all(
         "forms => forms.filter(f => f.method === 'post').map(f => f.action)"
     )
-    return [action for action in actions if not action.endswith("/keluar/")]
+    return [action for action in actions if not action.endswith(("/keluar/", "/i18n/setlang/"))]
 
 
 def assessment_status(page: Page):
