@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django.test import SimpleTestCase, override_settings
 from django.utils import translation
 
-from classification import charts, selectors
+from classification import charts
 from classification.models import ClassificationLevel
+from classification.selectors import dashboard as selectors
 from tests.base import TANAH_LAUT, PeopleTestCase
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
