@@ -121,17 +121,24 @@ def test_kampung_table_filters_and_opens_a_kampung(page: Page, live_server, brow
     expect(history.first).to_contain_text("Data awal")
     page.screenshot(path=artifacts / "kampung.png", full_page=True)
 
-    # A Pokja member on a phone: the page itself must not scroll sideways; the wide table
-    # scrolls inside its own .table-scroll box.
+    # A Pokja member on a phone: the page itself must not scroll sideways, and each kampung is a
+    # card with its code, name and both levels on screen (nothing hidden off to the right).
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/kampung/")
-    expect(page.locator("table.table-kampung tbody tr")).to_have_count(50)
+    rows = page.locator("table.table-kampung tbody tr")
+    expect(rows).to_have_count(50)
     overflowing = page.evaluate(OVERFLOWING_ELEMENTS_JS)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= PHONE["width"], (scroll_width, overflowing)
     assert overflowing == [], overflowing
-    table_box = page.locator(".table-scroll").first
-    assert table_box.evaluate("el => el.scrollWidth > el.clientWidth"), "table should scroll"
+    for column in ("desa_kode", "desa_nama", "official_level", "estimated_level"):
+        cell = rows.first.locator(f'td[data-col="{column}"]')
+        expect(cell).to_be_visible()
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (column, box)
+    expect(rows.first.locator('td[data-col="official_level"] .badge')).to_be_visible()
+    cards = page.locator(".table-cards").first
+    assert cards.evaluate("el => el.scrollWidth <= el.clientWidth"), "the cards scroll sideways"
     page.screenshot(path=artifacts / "kampung-phone.png", full_page=True)
 
     browser_log.assert_clean()
