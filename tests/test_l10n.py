@@ -90,6 +90,7 @@ class ChartLocaleTests(PeopleTestCase):
                 self.assertEqual(
                     names,
                     [
+                        "/static/js/site.js",
                         "/static/vendor/plotly.min.js",
                         "/static/vendor/chart-locales/id.js",
                         "/static/js/chart-locale.js",
@@ -97,9 +98,14 @@ class ChartLocaleTests(PeopleTestCase):
                 )
 
     def test_english_pages_need_no_locale_file(self):
+        # LocaleMiddleware leaves English active in this thread after the response.
+        self.addCleanup(translation.deactivate)
         self.client.post("/i18n/setlang/", {"language": "en", "next": "/publik/"})
         names = [re.sub(r"\.[0-9a-f]{12}\.js$", ".js", src) for src in self.scripts("/publik/")]
-        self.assertEqual(names, ["/static/vendor/plotly.min.js", "/static/js/chart-locale.js"])
+        self.assertEqual(
+            names,
+            ["/static/js/site.js", "/static/vendor/plotly.min.js", "/static/js/chart-locale.js"],
+        )
 
     def test_locale_script_makes_the_page_language_every_charts_locale(self):
         script = Path(finders.find("js/chart-locale.js")).read_text()
