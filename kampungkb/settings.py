@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -310,7 +311,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kampung KB Monitor API",
-    "DESCRIPTION": "Data Kampung KB hanya-baca: ringkasan kabupaten, daftar dan detail kampung.",
+    "DESCRIPTION": gettext_lazy(
+        "Data Kampung KB hanya-baca: ringkasan kabupaten, daftar dan detail kampung."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }

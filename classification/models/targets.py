@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,4 +49,7 @@ class TargetPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kabupaten}: {self.annual_percent}% / tahun"
+        return _("%(kabupaten)s: %(percent)s%% / tahun") % {
+            "kabupaten": self.kabupaten,
+            "percent": formats.localize(self.annual_percent),
+        }

@@ -3,6 +3,8 @@
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from typing import Final
 
+from django.utils.formats import number_format
+
 # --------------------------------------------------------------------------------------------
 # Percentages (§2: whole numbers, half to even; zero denominator → 0)
 # --------------------------------------------------------------------------------------------
@@ -35,5 +37,6 @@ def percent(numerator: int, denominator: int) -> int:
 
 
 def format_decimal(value: Decimal) -> str:
-    """A group index for users: 2 decimals with a decimal comma ("2,60")."""
-    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT):f}".replace(".", ",")
+    """A group index for users: 2 decimals, as the active language writes them ("2,60";
+    English "2.60")."""
+    return number_format(value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT), 2)

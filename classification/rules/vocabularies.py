@@ -2,6 +2,11 @@
 
 from typing import Final
 
+from django.utils.translation import gettext_lazy as _
+
+# Labels are lazy (translated where they are shown); acronyms (APBN, BKB, CPR …) read the same
+# in every language and stay plain.
+
 # --------------------------------------------------------------------------------------------
 # Vocabularies (domain.md §2 table and §3)
 # --------------------------------------------------------------------------------------------
@@ -9,10 +14,10 @@ from typing import Final
 FUNDING_SOURCES: Final[dict[str, str]] = {
     "apbn": "APBN",
     "apbd": "APBD",
-    "dana_desa": "Dana Desa",
-    "hibah": "Donasi/Hibah",
+    "dana_desa": _("Dana Desa"),
+    "hibah": _("Donasi/Hibah"),
     "csr": "CSR",
-    "swadaya": "Swadaya",
+    "swadaya": _("Swadaya"),
 }
 
 
@@ -26,20 +31,20 @@ POKTAN: Final[dict[str, str]] = {
 
 
 DATA_SOURCES: Final[dict[str, str]] = {
-    "pk": "PK dan pemutakhiran data",
-    "rutin_bkkbn": "data rutin BKKBN",
-    "potensi_desa": "data Potensi Desa",
-    "sektoral": "data sektoral",
-    "lainnya": "sumber data lainnya",
+    "pk": _("PK dan pemutakhiran data"),
+    "rutin_bkkbn": _("data rutin BKKBN"),
+    "potensi_desa": _("data Potensi Desa"),
+    "sektoral": _("data sektoral"),
+    "lainnya": _("sumber data lainnya"),
 }
 
 
 MECHANISMS: Final[dict[str, str]] = {
-    "rapat_perencanaan": "rapat perencanaan",
-    "rakor_opd": "rakor dengan OPD",
-    "sosialisasi": "sosialisasi",
-    "monev": "monev",
-    "laporan": "penyusunan laporan",
+    "rapat_perencanaan": _("rapat perencanaan"),
+    "rakor_opd": _("rakor dengan OPD"),
+    "sosialisasi": _("sosialisasi"),
+    "monev": _("monev"),
+    "laporan": _("penyusunan laporan"),
 }
 
 
@@ -84,7 +89,11 @@ POKTAN_TARGETS: Final[dict[str, str]] = {
 GROUPS: Final[tuple[str, ...]] = ("input", "proses", "output")
 
 
-GROUP_LABELS: Final[dict[str, str]] = {"input": "Input", "proses": "Proses", "output": "Output"}
+GROUP_LABELS: Final[dict[str, str]] = {
+    "input": _("Input"),
+    "proses": _("Proses"),
+    "output": _("Output"),
+}
 
 
 GROUP_INDICATORS: Final[dict[str, tuple[str, ...]]] = {
@@ -99,15 +108,15 @@ INDICATORS: Final[tuple[str, ...]] = tuple(c for g in GROUPS for c in GROUP_INDI
 
 INDICATOR_LABELS: Final[dict[str, str]] = {
     "i1": "Pokja",
-    "i2": "Sumber dana",
-    "i3": "Poktan",
-    "i4": "Sarana",
-    "i5": "Pendamping dan regulasi",
-    "p1": "Sumber data perencanaan",
-    "p2": "Mekanisme operasional",
-    "p3": "Kerja sama lintas sektor",
-    "o1": "Partisipasi poktan",
+    "i2": _("Sumber dana"),
+    "i3": _("Poktan"),
+    "i4": _("Sarana"),
+    "i5": _("Pendamping dan regulasi"),
+    "p1": _("Sumber data perencanaan"),
+    "p2": _("Mekanisme operasional"),
+    "p3": _("Kerja sama lintas sektor"),
+    "o1": _("Partisipasi poktan"),
     "o2": "CPR",
     "o3": "MKJP",
-    "o4": "Unmet need",
+    "o4": _("Unmet need"),
 }

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -41,7 +41,7 @@ User = get_user_model()
 
 
 def _month(value: datetime.date | None) -> str:
-    return date_format(value, "F Y") if value else EMPTY
+    return date_format(value, "YEAR_MONTH_FORMAT") if value else EMPTY
 
 
 def related(row, name: str) -> models.Model | None:
@@ -108,7 +108,7 @@ class Kind:
 
 
 def kampung_name(row) -> str:
-    return row.nama_kampung or f"Kampung KB {row.desa_nama}"
+    return row.nama_kampung or _("Kampung KB %(desa)s") % {"desa": row.desa_nama}
 
 
 KINDS: tuple[Kind, ...] = (

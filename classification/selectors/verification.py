@@ -10,6 +10,7 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from ..models import (
     Assessment,
@@ -83,7 +84,11 @@ class IndexChange:
         return _index_text(self.after)
 
     def __str__(self) -> str:
-        return f"Indeks {self.group} {self.before_text} → {self.after_text}"
+        return _("Indeks %(group)s %(before)s → %(after)s") % {
+            "group": self.group,
+            "before": self.before_text,
+            "after": self.after_text,
+        }
 
 
 def _score_text(score: int | None) -> str:

@@ -47,9 +47,11 @@ class EditConflict(ValidationError):
         if changes is None:
             summary = _("rinciannya tidak tercatat")
         else:
-            summary = "; ".join(f"{c.label}: “{c.before}” → “{c.after}”" for c in changes) or _(
-                "tidak ada isian yang berbeda"
-            )
+            summary = "; ".join(
+                _("%(field)s: “%(before)s” → “%(after)s”")
+                % {"field": c.label, "before": c.before, "after": c.after}
+                for c in changes
+            ) or _("tidak ada isian yang berbeda")
         super().__init__(
             _(
                 "Data ini sudah diubah oleh %(by)s pada %(at)s, setelah Anda membuka formulir. "

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -54,7 +55,7 @@ def kampung_set_level(
                 "effective_date": ValidationError(
                     _("Tanggal berlaku tidak boleh sebelum perubahan level terakhir (%(date)s)."),
                     code="before_latest_change",
-                    params={"date": latest["effective_date"].strftime("%d-%m-%Y")},
+                    params={"date": date_format(latest["effective_date"], "SHORT_DATE_FORMAT")},
                 )
             }
         )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -90,7 +90,7 @@ def figures_create(*, kampung: Kampung, by, **fields) -> KampungFigures:
                 "period": ValidationError(
                     _("Angka untuk periode %(period)s sudah ada."),
                     code="duplicate_period",
-                    params={"period": date_format(period, "F Y")},
+                    params={"period": date_format(period, "YEAR_MONTH_FORMAT")},
                 )
             }
         ) from None
