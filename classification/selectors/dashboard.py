@@ -18,7 +18,8 @@ from ..models import (
     LevelChange,
     ThematicProgram,
 )
-from .levels import kampung_levels_on, level_count_kwargs, percent, upper_codes
+from ..rules.numbers import share
+from .levels import kampung_levels_on, level_count_kwargs, upper_codes
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def district_summary(
             label=level.label,
             colour=level.colour,
             count=row[f"n_{level.code}"],
-            share=percent(row[f"n_{level.code}"], total),
+            share=share(row[f"n_{level.code}"], total),
         )
         for level in levels
     ]
@@ -91,7 +92,7 @@ def district_summary(
         levels=counts,
         unassigned=total - sum(c.count for c in counts),
         upper_count=upper,
-        upper_share=percent(upper, total),
+        upper_share=share(upper, total),
     )
 
 

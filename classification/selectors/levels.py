@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -22,12 +21,6 @@ from ..models import (
     LevelChange,
 )
 from ..models.levels import UPPER_LEVEL_MIN_RANK
-
-
-def percent(part: int, whole: int) -> Decimal:
-    if not whole:
-        return Decimal("0.0")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 def level_list() -> list[ClassificationLevel]:

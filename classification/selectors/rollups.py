@@ -16,9 +16,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from ..models import ClassificationLevel, Kabupaten, Kampung, Provinsi, TargetPolicy
+from ..rules.numbers import share
 from ..rules.targets import targets_by_year
 from .dashboard import LevelCount
-from .levels import active_on, level_count_kwargs, level_on, percent, upper_codes
+from .levels import active_on, level_count_kwargs, level_on, upper_codes
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class RollupRow:
         """Actual as a share of the target (100 when met or when there is no target)."""
         if not self.target:
             return Decimal("100.0")
-        return min(Decimal("100.0"), percent(self.actual, self.target))
+        return min(Decimal("100.0"), share(self.actual, self.target))
 
 
 @dataclass(frozen=True)
@@ -204,14 +205,14 @@ def _row(*, kode, nama, url, total, level_counts, levels, target, actual, defaul
                 label=level.label,
                 colour=level.colour,
                 count=n,
-                share=percent(n, total),
+                share=share(n, total),
             )
             for n, level in zip(level_counts, levels, strict=True)
         ],
         unassigned=total - assigned,
         upper_count=upper,
-        upper_share=percent(upper, total),
-        completeness=percent(assigned, total),
+        upper_share=share(upper, total),
+        completeness=share(assigned, total),
         target=target,
         actual=actual,
         default_policy=default_policy,
