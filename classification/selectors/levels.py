@@ -20,7 +20,6 @@ from ..models import (
     Kampung,
     LevelChange,
 )
-from ..models.levels import UPPER_LEVEL_MIN_RANK
 
 
 def level_list() -> list[ClassificationLevel]:
@@ -29,7 +28,8 @@ def level_list() -> list[ClassificationLevel]:
 
 
 def upper_codes(levels: list[ClassificationLevel]) -> list[str]:
-    return [level.code for level in levels if level.rank >= UPPER_LEVEL_MIN_RANK]
+    """The codes of the levels the target counts: mandiri and above (``is_upper``)."""
+    return [level.code for level in levels if level.is_upper]
 
 
 def level_count_kwargs(
@@ -89,7 +89,8 @@ def upper_counts_on(
 
 
 def lower_codes(levels: list[ClassificationLevel]) -> list[str]:
-    return [level.code for level in levels if level.rank < UPPER_LEVEL_MIN_RANK]
+    """The codes of the levels below mandiri."""
+    return [level.code for level in levels if not level.is_upper]
 
 
 def active_on(date: datetime.date) -> Q:
