@@ -1,4 +1,5 @@
-"""The dashboard's reads: totals, levels by kecamatan and programme, map, latest changes."""
+"""The dashboard's reads: totals, levels by kecamatan and programme, map, latest changes, and
+the district overview the dashboard and the report share."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..models import (
 )
 from ..rules.numbers import share
 from .levels import kampung_levels_on, level_count_kwargs, upper_codes
+from .target import TargetProgress, target_progress
 
 
 @dataclass(frozen=True)
@@ -178,4 +180,40 @@ def recent_level_changes(*, kabupaten_kode: str, limit: int = 10) -> list[LevelC
         .select_related("kampung", "level_from", "level_to", "changed_by")
         .defer("kampung__boundary")
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class DistrictOverview:
+    """What the dashboard and the printable report both show of a kabupaten: totals and levels,
+    levels by kecamatan, thematic programmes by level and the 5%-a-year target."""
+
+    levels: list[ClassificationLevel]
+    summary: DistrictSummary
+    by_kecamatan: list[KecamatanLevels]
+    by_program: list[ProgramLevels]
+    progress: TargetProgress
+
+
+def district_overview(
+    *,
+    kabupaten_kode: str,
+    levels: list[ClassificationLevel],
+    today: datetime.date,
+    on: datetime.date | None = None,
+    detailed: bool = False,
+) -> DistrictOverview:
+    """The selectors the dashboard and the report share, each called once (five queries).
+
+    ``on`` (the report's dated snapshot) gives the levels and the target as they were that
+    day; programmes are always counted as of today. ``detailed`` as in ``target_progress``.
+    """
+    return DistrictOverview(
+        levels=levels,
+        summary=district_summary(kabupaten_kode=kabupaten_kode, levels=levels, on=on),
+        by_kecamatan=level_counts_by_kecamatan(kabupaten_kode=kabupaten_kode, levels=levels, on=on),
+        by_program=program_counts_by_level(kabupaten_kode=kabupaten_kode, levels=levels),
+        progress=target_progress(
+            kabupaten_kode=kabupaten_kode, levels=levels, today=on or today, detailed=detailed
+        ),
     )

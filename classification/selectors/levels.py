@@ -9,6 +9,7 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -99,3 +100,14 @@ def active_on(date: datetime.date) -> Q:
     ``Kampung`` keeps no date for ``is_active``: a deactivated kampung leaves every year's base.
     """
     return Q(tanggal_pencanangan__isnull=True) | Q(tanggal_pencanangan__lte=date)
+
+
+def levels_recorded_at(
+    *, kabupaten_kode: str, on: datetime.date | None = None
+) -> datetime.datetime | None:
+    """When the kabupaten's level history was last written (one query): the report's "data
+    per". With ``on``, only changes effective by that day count (a dated snapshot)."""
+    changes = LevelChange.objects.filter(kampung__kecamatan__kabupaten_id=kabupaten_kode)
+    if on is not None:
+        changes = changes.filter(effective_date__lte=on)
+    return changes.aggregate(at=Max("created_at"))["at"]
