@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.test import SimpleTestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from classification.models import Assessment, ClassificationLevel, Kampung, LevelChange
 from classification.permissions import DP3A_GROUP
@@ -623,9 +623,10 @@ class ScoreTableTests(SimpleTestCase):
     """One score table for the kampung page's estimate and a submitted snapshot."""
 
     def render(self, groups) -> str:
-        return render_to_string(
-            "_snippets/score_table.html", {"groups": groups, "caption": "Skor", "testid": "t"}
-        )
+        with translation.override("id"):
+            return render_to_string(
+                "_snippets/score_table.html", {"groups": groups, "caption": "Skor", "testid": "t"}
+            )
 
     def test_a_snapshot_missing_an_index_or_a_score_shows_a_dash(self):
         snapshot = Assessment(
