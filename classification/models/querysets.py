@@ -1,16 +1,23 @@
 """Chainable, permission-aware filters on Kampung (as NetBox hangs ``restrict`` on querysets)."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 
 from ..permissions import access_for, kampung_edit_filter, kampung_read_filter
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-class KampungQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "KampungQuerySet":
+    from .kampung import Kampung  # noqa: F401  (named as a string in the base class below)
+
+
+class KampungQuerySet(models.QuerySet["Kampung"]):
+    def visible_to(self, user: "User | AnonymousUser") -> "KampungQuerySet":
         limit = kampung_read_filter(access_for(user))
         return self if limit is None else self.filter(limit)
 
-    def editable_by(self, user) -> "KampungQuerySet":
+    def editable_by(self, user: "User | AnonymousUser") -> "KampungQuerySet":
         limit = kampung_edit_filter(access_for(user))
         return self if limit is None else self.filter(limit)
 
