@@ -6,12 +6,16 @@ Plain Python, no ORM: ``figures_rule_errors`` is told how to name a field (``lab
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .vocabularies import CONTRACEPTIVE_METHODS, NON_USE_REASONS, POKTAN
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 POKTAN_TARGET_FIELDS = {
     # O1: each poktan's participants are counted against its target group (domain.md §2).
@@ -44,7 +48,7 @@ FAMILY_SUBSET_FIELDS = ("families_with_balita", "families_with_remaja", "familie
 
 
 def figures_rule_errors(
-    values: Mapping[str, int | None], label: Callable[[str], str]
+    values: Mapping[str, int | None], label: Callable[[str], StrOrPromise]
 ) -> list[tuple[str, ValidationError]]:
     """The rules between one month's counts, as (field, error) pairs; empty when they hold.
 
