@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -159,7 +161,7 @@ def program_counts_by_level(
     ]
 
 
-def map_features(*, kabupaten_kode: str) -> list[dict]:
+def map_features(*, kabupaten_kode: str) -> list[Mapping[str, Any]]:
     """Code, name, level and boundary of every kampung that has one (one query)."""
     return list(
         Kampung.objects.active()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -23,6 +24,9 @@ from ..models import (
 )
 from ..models.levels import UPPER_LEVEL_MIN_RANK
 
+if TYPE_CHECKING:
+    from ..models.querysets import KampungQuerySet
+
 
 def percent(part: int, whole: int) -> Decimal:
     if not whole:
@@ -41,14 +45,16 @@ def upper_codes(levels: list[ClassificationLevel]) -> list[str]:
 
 def level_count_kwargs(
     levels: list[ClassificationLevel], prefix: str = "", field: str = "official_level_id"
-) -> dict:
+) -> dict[str, Count]:
     return {
         f"n_{level.code}": Count("pk", filter=Q(**{f"{prefix}{field}": level.code}))
         for level in levels
     }
 
 
-def kampung_levels_on(kabupaten_kode: str, on: datetime.date | None):
+def kampung_levels_on(
+    kabupaten_kode: str, on: datetime.date | None
+) -> tuple[KampungQuerySet[Kampung], str]:
     """The kabupaten's active kampung and the field holding their level: the official level
     now, or (``on`` given) the level the history says they held that day."""
     queryset = Kampung.objects.active().in_kabupaten(kabupaten_kode)

@@ -61,7 +61,11 @@ def _default_baseline() -> datetime.date:
 
 
 def _kabupaten_target(
-    *, policy: TargetPolicy, upper_on: dict, base_on: dict, today: datetime.date
+    *,
+    policy: TargetPolicy,
+    upper_on: dict[datetime.date, int],
+    base_on: dict[datetime.date, int],
+    today: datetime.date,
 ) -> int | None:
     baseline = policy.baseline_date
     if baseline > today:
@@ -187,7 +191,18 @@ def kabupaten_rollup(
     )
 
 
-def _row(*, kode, nama, url, total, level_counts, levels, target, actual, default_policy):
+def _row(
+    *,
+    kode: str,
+    nama: str,
+    url: str,
+    total: int,
+    level_counts: list[int],
+    levels: list[ClassificationLevel],
+    target: int | None,
+    actual: int,
+    default_policy: int,
+) -> RollupRow:
     assigned = sum(level_counts)
     upper_levels = upper_codes(levels)
     upper = sum(
@@ -218,7 +233,9 @@ def _row(*, kode, nama, url, total, level_counts, levels, target, actual, defaul
     )
 
 
-def _sum_rows(*, kode, nama, url, rows: list[RollupRow], levels) -> RollupRow:
+def _sum_rows(
+    *, kode: str, nama: str, url: str, rows: list[RollupRow], levels: list[ClassificationLevel]
+) -> RollupRow:
     with_target = [row.target for row in rows if row.target is not None]
     return _row(
         kode=kode,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     OuterRef,
@@ -18,6 +19,9 @@ from ..models import (
 from ..permissions import access_for, kampung_read_filter
 from ..rules.numbers import format_decimal
 from ..rules.vocabularies import GROUP_LABELS, GROUPS, INDICATOR_LABELS, INDICATORS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # --------------------------------------------------------------------------------------------
 # The verification workflow: a kampung's assessments, the DP3A queue, what changed since the
@@ -141,7 +145,7 @@ def assessment_changes(*, assessment: Assessment, previous: Assessment | None) -
     return AssessmentChanges(previous=previous, scores=scores, indices=indices)
 
 
-def _latest_verified(kampung_ref) -> Subquery:
+def _latest_verified(kampung_ref: OuterRef) -> Subquery:
     return Subquery(
         Assessment.objects.filter(kampung=kampung_ref, status=Assessment.Status.VERIFIED)
         .order_by("-reviewed_at", "-id")
@@ -165,7 +169,7 @@ class QueueRow:
     changes: AssessmentChanges
 
 
-def verification_queue(*, user) -> list[QueueRow]:
+def verification_queue(*, user: User | AnonymousUser) -> list[QueueRow]:
     """Submitted assessments in the kabupaten the user manages (superuser: all), oldest first.
 
     Two queries whatever the queue's length (one when it is empty): the rows with their kampung,
@@ -205,7 +209,7 @@ def verification_queue(*, user) -> list[QueueRow]:
     ]
 
 
-def assessment_for_review(*, user, pk: int) -> Assessment:
+def assessment_for_review(*, user: User | AnonymousUser, pk: int) -> Assessment:
     """A submitted (or already processed) assessment of a kampung the user may read.
 
     404 when its kampung is out of the user's reach, or when it is a draft nobody submitted.
