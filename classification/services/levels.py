@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,9 @@ from ..models import (
     Kampung,
     LevelChange,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def level_at(*, kampung: Kampung, on: datetime.date) -> str | None:
@@ -32,7 +36,7 @@ def kampung_set_level(
     level: ClassificationLevel,
     effective_date: datetime.date,
     source: str,
-    by=None,
+    by: User | None = None,
     note: str = "",
 ) -> LevelChange:
     """Record a new official level and keep ``Kampung.official_level`` equal to the latest change.
