@@ -131,10 +131,6 @@ class NextLevelPlan:
     target_level: Level | None
     groups: tuple[GroupGap, ...]
 
-    @property
-    def sufficient(self) -> bool:
-        return all(gap.sufficient for gap in self.groups)
-
     def texts(self, labels: Mapping[str, str] | None = None) -> list[str]:
         """The plan as plain Bahasa Indonesia lines (decimal comma), headings first per group."""
         if self.target_level is None:
@@ -177,11 +173,6 @@ def apply_changes(inputs: KampungInputs, changes: Iterable[Change]) -> KampungIn
         else:
             updates[change.name] = (current or 0) + change.value
     return replace(inputs, **updates)
-
-
-def apply_suggestions(inputs: KampungInputs, suggestions: Iterable[Suggestion]) -> KampungInputs:
-    """A copy of ``inputs`` with every suggestion's changes applied, in order."""
-    return apply_changes(inputs, [c for s in suggestions for c in s.changes])
 
 
 def points_needed(scores: Sequence[int]) -> int:

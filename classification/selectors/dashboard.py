@@ -41,9 +41,6 @@ class DistrictSummary:
     upper_count: int
     upper_share: Decimal
 
-    def count_of(self, code: str) -> int:
-        return next((level.count for level in self.levels if level.code == code), 0)
-
 
 @dataclass(frozen=True)
 class KecamatanLevels:

@@ -19,16 +19,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def level_at(*, kampung: Kampung, on: datetime.date) -> str | None:
-    """The official level code a kampung held on ``on``, from its history (None before any)."""
-    return (
-        LevelChange.objects.filter(kampung=kampung, effective_date__lte=on)
-        .order_by("-effective_date", "-created_at", "-id")
-        .values_list("level_to_id", flat=True)
-        .first()
-    )
-
-
 @transaction.atomic
 def kampung_set_level(
     *,
