@@ -36,14 +36,7 @@ from ..models import (
 )
 from ..models.people import person_name
 from ..permissions import Access, access_for, can_view_audit, kampung_read_filter
-from .audit_kinds import (
-    KAMPUNG_KINDS,
-    KINDS,
-    KINDS_BY_KEY,
-    Kind,
-    kampung_name,
-    related,
-)
+from .audit_kinds import KAMPUNG_KINDS, KINDS, KINDS_BY_KEY, Kind, kampung_name, related
 from .changes import BASELINE_REASON, EMPTY, FieldChange, HistoryRow, changes_between
 
 if TYPE_CHECKING:

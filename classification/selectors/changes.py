@@ -167,9 +167,8 @@ def changes_between(
     changes: list[FieldChange] = []
     for name in names:
         model_field = meta.get_field(name)
-        assert isinstance(
-            model_field, models.Field
-        )  # a field of the model, never a reverse relation
+        # ``names`` are fields of the model, never reverse relations.
+        assert isinstance(model_field, models.Field)
         if (_model_name(after), name) in _CODE_MAPS:
             changes.extend(_map_changes(before, after, model_field))
             continue
