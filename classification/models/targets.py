@@ -71,7 +71,10 @@ class TargetPolicy(models.Model):
         """The policy of a kabupaten that has none (unsaved): the field defaults, from the
         ``DEFAULT_TARGET_BASELINE_DATE`` setting's baseline (read when called)."""
         baseline = datetime.date.fromisoformat(settings.DEFAULT_TARGET_BASELINE_DATE)
-        return cls(kabupaten_id=kabupaten_kode, baseline_date=baseline)
+        policy = cls(baseline_date=baseline)
+        if kabupaten_kode is not None:
+            policy.kabupaten_id = kabupaten_kode
+        return policy
 
     @property
     def rule(self) -> TargetRule:

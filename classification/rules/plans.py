@@ -1,9 +1,11 @@
 """What is missing for the next level: each group's gap and the smallest changes that close it."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -48,6 +50,9 @@ from .vocabularies import (
     SHORT_TERM_METHODS,
     UNMET_NEED_REASONS,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _target_group(code: str, count: int) -> str:
@@ -154,10 +159,6 @@ class NextLevelPlan:
     target_level: Level | None
     groups: tuple[GroupGap, ...]
 
-    @property
-    def sufficient(self) -> bool:
-        return all(gap.sufficient for gap in self.groups)
-
     def texts(self, labels: Mapping[str, str] | None = None) -> list[str]:
         """The plan as plain lines in the active language (Bahasa Indonesia: decimal comma),
         headings first per group."""
@@ -216,11 +217,6 @@ def apply_changes(inputs: KampungInputs, changes: Iterable[Change]) -> KampungIn
     return replace(inputs, **updates)
 
 
-def apply_suggestions(inputs: KampungInputs, suggestions: Iterable[Suggestion]) -> KampungInputs:
-    """A copy of ``inputs`` with every suggestion's changes applied, in order."""
-    return apply_changes(inputs, [c for s in suggestions for c in s.changes])
-
-
 def points_needed(scores: Sequence[int]) -> int:
     """Score points a group still needs for its index to reach 3.00 (0 when met)."""
     total, count, extra = sum(scores), len(scores), 0
@@ -262,7 +258,7 @@ def _set_step(
     code: str,
     name: str,
     score: int,
-    vocabulary: Mapping[str, str],
+    vocabulary: Mapping[str, StrOrPromise],
     later: bool = False,
 ) -> _Step:
     current: frozenset[str] = getattr(inputs, name)
@@ -275,7 +271,7 @@ def _set_step(
     else:
         status = _("sekarang %(current)s dari %(total)s") % counts
     if needed == len(missing):
-        values = {"chosen": _join(labels, "and"), "status": status}
+        values: dict[str, object] = {"chosen": _join(labels, "and"), "status": status}
         if code == "i2":
             action = ngettext(
                 "Tambahkan sumber dana %(chosen)s (%(status)s)",

@@ -1,8 +1,13 @@
 """The codes Pokja records use (funding, poktan, methods, reasons) and the indicator groups."""
 
-from typing import Final
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Labels are lazy (translated where they are shown); acronyms (APBN, BKB, CPR …) read the same
 # in every language and stay plain.
@@ -11,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 # Vocabularies (domain.md §2 table and §3)
 # --------------------------------------------------------------------------------------------
 
-FUNDING_SOURCES: Final[dict[str, str]] = {
+FUNDING_SOURCES: Final[dict[str, StrOrPromise]] = {
     "apbn": "APBN",
     "apbd": "APBD",
     "dana_desa": _("Dana Desa"),
@@ -21,7 +26,7 @@ FUNDING_SOURCES: Final[dict[str, str]] = {
 }
 
 
-POKTAN: Final[dict[str, str]] = {
+POKTAN: Final[dict[str, StrOrPromise]] = {
     "bkb": "BKB",
     "bkr": "BKR",
     "bkl": "BKL",
@@ -30,7 +35,7 @@ POKTAN: Final[dict[str, str]] = {
 }
 
 
-DATA_SOURCES: Final[dict[str, str]] = {
+DATA_SOURCES: Final[dict[str, StrOrPromise]] = {
     "pk": _("PK dan pemutakhiran data"),
     "rutin_bkkbn": _("data rutin BKKBN"),
     "potensi_desa": _("data Potensi Desa"),
@@ -39,7 +44,7 @@ DATA_SOURCES: Final[dict[str, str]] = {
 }
 
 
-MECHANISMS: Final[dict[str, str]] = {
+MECHANISMS: Final[dict[str, StrOrPromise]] = {
     "rapat_perencanaan": _("rapat perencanaan"),
     "rakor_opd": _("rakor dengan OPD"),
     "sosialisasi": _("sosialisasi"),
@@ -89,7 +94,7 @@ POKTAN_TARGETS: Final[dict[str, str]] = {
 GROUPS: Final[tuple[str, ...]] = ("input", "proses", "output")
 
 
-GROUP_LABELS: Final[dict[str, str]] = {
+GROUP_LABELS: Final[dict[str, StrOrPromise]] = {
     "input": _("Input"),
     "proses": _("Proses"),
     "output": _("Output"),
@@ -106,7 +111,7 @@ GROUP_INDICATORS: Final[dict[str, tuple[str, ...]]] = {
 INDICATORS: Final[tuple[str, ...]] = tuple(c for g in GROUPS for c in GROUP_INDICATORS[g])
 
 
-INDICATOR_LABELS: Final[dict[str, str]] = {
+INDICATOR_LABELS: Final[dict[str, StrOrPromise]] = {
     "i1": "Pokja",
     "i2": _("Sumber dana"),
     "i3": _("Poktan"),

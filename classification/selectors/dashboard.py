@@ -4,8 +4,10 @@ the district overview the dashboard and the report share."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -41,9 +43,6 @@ class DistrictSummary:
     unassigned: int
     upper_count: int
     upper_share: Decimal
-
-    def count_of(self, code: str) -> int:
-        return next((level.count for level in self.levels if level.code == code), 0)
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def program_counts_by_level(
     ]
 
 
-def map_features(*, kabupaten_kode: str) -> list[dict]:
+def map_features(*, kabupaten_kode: str) -> list[Mapping[str, Any]]:
     """Code, name, level and boundary of every kampung that has one (one query)."""
     return list(
         Kampung.objects.active()

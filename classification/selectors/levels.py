@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -22,6 +23,9 @@ from ..models import (
     LevelChange,
 )
 
+if TYPE_CHECKING:
+    from ..models.querysets import KampungQuerySet
+
 
 def level_list() -> list[ClassificationLevel]:
     """The four levels in rank order (one query; pass the result to the selectors below)."""
@@ -35,14 +39,16 @@ def upper_codes(levels: list[ClassificationLevel]) -> list[str]:
 
 def level_count_kwargs(
     levels: list[ClassificationLevel], prefix: str = "", field: str = "official_level_id"
-) -> dict:
+) -> dict[str, Count]:
     return {
         f"n_{level.code}": Count("pk", filter=Q(**{f"{prefix}{field}": level.code}))
         for level in levels
     }
 
 
-def kampung_levels_on(kabupaten_kode: str, on: datetime.date | None):
+def kampung_levels_on(
+    kabupaten_kode: str, on: datetime.date | None
+) -> tuple[KampungQuerySet[Kampung], str]:
     """The kabupaten's active kampung and the field holding their level: the official level
     now, or (``on`` given) the level the history says they held that day."""
     queryset = Kampung.objects.active().in_kabupaten(kabupaten_kode)
@@ -110,4 +116,5 @@ def levels_recorded_at(
     changes = LevelChange.objects.filter(kampung__kecamatan__kabupaten_id=kabupaten_kode)
     if on is not None:
         changes = changes.filter(effective_date__lte=on)
-    return changes.aggregate(at=Max("created_at"))["at"]
+    at: datetime.datetime | None = changes.aggregate(at=Max("created_at"))["at"]
+    return at

@@ -57,7 +57,11 @@ class Rollup:
 
 
 def _kabupaten_target(
-    *, rule: TargetRule, upper_on: dict, base_on: dict, today: datetime.date
+    *,
+    rule: TargetRule,
+    upper_on: dict[datetime.date, int],
+    base_on: dict[datetime.date, int],
+    today: datetime.date,
 ) -> int | None:
     """This year's target of one kabupaten from the counts on the rule's dates (None before
     its baseline), each year's quota from that year's base as ``target_progress`` reads it."""
@@ -176,7 +180,18 @@ def kabupaten_rollup(
     )
 
 
-def _row(*, kode, nama, url, total, level_counts, levels, target, actual, default_policy):
+def _row(
+    *,
+    kode: str,
+    nama: str,
+    url: str,
+    total: int,
+    level_counts: list[int],
+    levels: list[ClassificationLevel],
+    target: int | None,
+    actual: int,
+    default_policy: int,
+) -> RollupRow:
     assigned = sum(level_counts)
     upper_levels = upper_codes(levels)
     upper = sum(
@@ -207,7 +222,9 @@ def _row(*, kode, nama, url, total, level_counts, levels, target, actual, defaul
     )
 
 
-def _sum_rows(*, kode, nama, url, rows: list[RollupRow], levels) -> RollupRow:
+def _sum_rows(
+    *, kode: str, nama: str, url: str, rows: list[RollupRow], levels: list[ClassificationLevel]
+) -> RollupRow:
     with_target = [row.target for row in rows if row.target is not None]
     return _row(
         kode=kode,

@@ -151,7 +151,7 @@ def history_counts(
     upper, lower = upper_codes(levels), lower_codes(levels)
     needed = dict.fromkeys([*dates, *(day for period in periods for day in period)])
     column = {day: f"level_{i}" for i, day in enumerate(needed)}
-    counts: dict = {
+    counts: dict[str, Count] = {
         f"upper_{i}": Count("pk", filter=Q(**{f"{column[day]}__in": upper}))
         for i, day in enumerate(needed)
     }
@@ -313,12 +313,12 @@ class TargetCandidate:
     missing: tuple[str, ...]
 
 
-def _shortfall(name: str):
+def _shortfall(name: str) -> Greatest:
     index = Coalesce(F(name), Value(Decimal("0")), output_field=_INDEX_FIELD)
     return Greatest(Value(Decimal("0")), Value(MET_THRESHOLD) - index, output_field=_INDEX_FIELD)
 
 
-_INDEX_FIELD = DecimalField(max_digits=4, decimal_places=2)
+_INDEX_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=4, decimal_places=2)
 
 
 def target_candidates(
@@ -403,7 +403,8 @@ def _missing_for_next_level(kampung_ids: list[int]) -> dict[int, tuple[str, ...]
         )
         .values("activity__kampung_id")
         .annotate(n=Count("agency_id", distinct=True))
-        .values_list("activity__kampung_id", "n")
+        # django-stubs 5.2 loses "n" after values().annotate() (typeddjango/django-stubs#3471).
+        .values_list("activity__kampung_id", "n")  # type: ignore[misc]
     )
     return {
         pk: tuple(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     OuterRef,
@@ -19,6 +20,12 @@ from ..models import (
 from ..permissions import access_for, kampung_read_filter
 from ..rules.numbers import format_decimal
 from ..rules.vocabularies import GROUP_LABELS, GROUPS, INDICATOR_LABELS, INDICATORS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # --------------------------------------------------------------------------------------------
 # The verification workflow: a kampung's assessments, the DP3A queue, what changed since the
@@ -59,7 +66,7 @@ class ScoreChange:
     """One indicator whose score differs from the last verified assessment ("O2 CPR 2 → 3")."""
 
     code: str
-    label: str
+    label: StrOrPromise
     before: int | None
     after: int | None
 
@@ -71,7 +78,7 @@ class ScoreChange:
 class IndexChange:
     """One group index that moved ("Indeks Output 3,25 → 3,50")."""
 
-    group: str
+    group: StrOrPromise
     before: Decimal | None
     after: Decimal | None
 
@@ -146,7 +153,7 @@ def assessment_changes(*, assessment: Assessment, previous: Assessment | None) -
     return AssessmentChanges(previous=previous, scores=scores, indices=indices)
 
 
-def _latest_verified(kampung_ref) -> Subquery:
+def _latest_verified(kampung_ref: OuterRef) -> Subquery:
     return Subquery(
         Assessment.objects.filter(kampung=kampung_ref, status=Assessment.Status.VERIFIED)
         .order_by("-reviewed_at", "-id")
@@ -170,7 +177,7 @@ class QueueRow:
     changes: AssessmentChanges
 
 
-def verification_queue(*, user) -> list[QueueRow]:
+def verification_queue(*, user: User | AnonymousUser) -> list[QueueRow]:
     """Submitted assessments in the kabupaten the user manages (superuser: all), oldest first.
 
     Two queries whatever the queue's length (one when it is empty): the rows with their kampung,
@@ -210,7 +217,7 @@ def verification_queue(*, user) -> list[QueueRow]:
     ]
 
 
-def assessment_for_review(*, user, pk: int) -> Assessment:
+def assessment_for_review(*, user: User | AnonymousUser, pk: int) -> Assessment:
     """A submitted (or already processed) assessment of a kampung the user may read.
 
     404 when its kampung is out of the user's reach, or when it is a draft nobody submitted.
