@@ -61,6 +61,7 @@ test-postgres: setup messages static browser
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	SECRET_KEY=lint-only $(BIN)/mypy
 	SECRET_KEY=lint-only $(BIN)/python manage.py check
 	SECRET_KEY=lint-only $(BIN)/python manage.py makemigrations --check --dry-run
 

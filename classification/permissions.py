@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    from .models import Kampung
+    from .models import Assessment, Kampung
 
 DP3A_GROUP = "dp3a"
 BKKBN_GROUP = "bkkbn"
@@ -58,19 +58,20 @@ class Access:
 ANONYMOUS_ACCESS = Access()
 
 
-def access_for(user: AbstractBaseUser | AnonymousUser) -> Access:
+def access_for(user: User | AnonymousUser) -> Access:
     """The user's roles and regions, computed once per user object (so once per request)."""
     if not user.is_authenticated:
         return ANONYMOUS_ACCESS
-    cached = getattr(user, "_kampungkb_access", None)
+    cached: Access | None = getattr(user, "_kampungkb_access", None)
     if cached is not None:
         return cached
     access = _load_access(user)
-    user._kampungkb_access = access
+    # Cached on the user object, which lives as long as the request.
+    user._kampungkb_access = access  # type: ignore[attr-defined]  # not a declared User field
     return access
 
 
-def _load_access(user) -> Access:
+def _load_access(user: User) -> Access:
     if user.is_superuser:
         return Access(authenticated=True, superuser=True)
     groups = set(user.groups.values_list("name", flat=True))
@@ -124,32 +125,32 @@ def kampung_edit_filter(access: Access, prefix: str = "") -> Q | None:
     )
 
 
-def can_view_kampung(user, kampung: Kampung) -> bool:
+def can_view_kampung(user: User | AnonymousUser, kampung: Kampung) -> bool:
     return access_for(user).reads_kabupaten(kampung.kecamatan.kabupaten_id)
 
 
-def can_edit_kampung(user, kampung: Kampung) -> bool:
+def can_edit_kampung(user: User | AnonymousUser, kampung: Kampung) -> bool:
     access = access_for(user)
     return kampung.pk in access.pokja_kampung_ids or access.manages_kabupaten(
         kampung.kecamatan.kabupaten_id
     )
 
 
-def can_set_level(user, kampung: Kampung) -> bool:
+def can_set_level(user: User | AnonymousUser, kampung: Kampung) -> bool:
     """Only DP3A staff of the kampung's kabupaten set official levels: never its own Pokja."""
     return access_for(user).manages_kabupaten(kampung.kecamatan.kabupaten_id)
 
 
-def can_view_kabupaten(user, kabupaten_kode: str) -> bool:
+def can_view_kabupaten(user: User | AnonymousUser, kabupaten_kode: str) -> bool:
     return access_for(user).reads_kabupaten(kabupaten_kode)
 
 
-def can_submit_assessment(user, kampung: Kampung) -> bool:
+def can_submit_assessment(user: User | AnonymousUser, kampung: Kampung) -> bool:
     """The kampung's own Pokja, or DP3A staff of its kabupaten on their behalf."""
     return can_edit_kampung(user, kampung)
 
 
-def can_review(user, assessment) -> bool:
+def can_review(user: User | AnonymousUser, assessment: Assessment) -> bool:
     """Verify or return: DP3A staff of the kabupaten, never the person who submitted it."""
     return (
         can_set_level(user, assessment.kampung)
@@ -158,29 +159,29 @@ def can_review(user, assessment) -> bool:
     )
 
 
-def can_manage_accounts(user) -> bool:
+def can_manage_accounts(user: User | AnonymousUser) -> bool:
     """DP3A staff (for their kabupaten) and superusers manage Pokja accounts."""
     access = access_for(user)
     return access.superuser or bool(access.managed_kabupaten)
 
 
-def can_view_audit(user) -> bool:
+def can_view_audit(user: User | AnonymousUser) -> bool:
     """The audit log is for DP3A staff and reviewers; a Pokja sees its kampung's on its page."""
     access = access_for(user)
     return access.superuser or access.dp3a or access.reviewer
 
 
-def can_view_kampung_history(user, kampung: Kampung) -> bool:
+def can_view_kampung_history(user: User | AnonymousUser, kampung: Kampung) -> bool:
     """A kampung page's change history: DP3A staff and reviewers, and that kampung's own Pokja."""
     return can_view_audit(user) or kampung.pk in access_for(user).pokja_kampung_ids
 
 
-def can_verify_queue(user) -> bool:
+def can_verify_queue(user: User | AnonymousUser) -> bool:
     access = access_for(user)
     return access.superuser or bool(access.managed_kabupaten)
 
 
-def can_import(user) -> bool:
+def can_import(user: User | AnonymousUser) -> bool:
     """Import levels or figures from a file: DP3A staff (their kabupaten's rows), superusers."""
     access = access_for(user)
     return access.superuser or bool(access.managed_kabupaten)

@@ -2,13 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 
-def validate_photo(upload) -> None:
+def validate_photo(upload: FieldFile) -> None:
     """A kampung photo: JPEG, PNG or WebP, at most 5 MB (ImageField checks it is an image)."""
     FileExtensionValidator(
         PHOTO_EXTENSIONS, message=_("Foto harus berupa berkas JPG, PNG, atau WebP.")

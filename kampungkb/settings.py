@@ -6,9 +6,11 @@ Readers fail loudly on malformed values so a typo in a unit file never silently 
 import datetime
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -152,7 +154,7 @@ DB_SESSIONS = "django.contrib.sessions.backends.db"
 CACHED_DB_SESSIONS = "django.contrib.sessions.backends.cached_db"
 
 
-def cache_settings(redis_url: str | None, key_prefix: str) -> tuple[dict, str]:
+def cache_settings(redis_url: str | None, key_prefix: str) -> tuple[dict[str, Any], str]:
     """CACHES and SESSION_ENGINE: one app server on its own, or several sharing one Redis.
 
     Sessions are always written to the database, so they survive a Redis restart; with Redis they
@@ -310,7 +312,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kampung KB Monitor API",
-    "DESCRIPTION": "Data Kampung KB hanya-baca: ringkasan kabupaten, daftar dan detail kampung.",
+    "DESCRIPTION": gettext_lazy(
+        "Data Kampung KB hanya-baca: ringkasan kabupaten, daftar dan detail kampung."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }

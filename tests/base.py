@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import TestCase
 
-from classification.models import Kampung, PokjaMembership, RegionScope
+from classification.models import Kampung, LevelChange, PokjaMembership, RegionScope
 from classification.permissions import BKKBN_GROUP, DP3A_GROUP
 
 TANAH_LAUT = "63.01"
@@ -25,6 +25,22 @@ PASSWORD = "sandi-uji-yang-panjang"
 # Pinned page query counts include reading the session: a query with database sessions, none with
 # REDIS_URL set (cached_db), where the login has already put the session in Redis.
 SESSION_CACHED = int(settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db")
+
+
+def level_count(summary, code: str) -> int:
+    """How many kampung of a ``district_summary`` hold level ``code`` (0 for an unknown code)."""
+    return next((level.count for level in summary.levels if level.code == code), 0)
+
+
+def level_held_on(kampung, on) -> str | None:
+    """The level a kampung's history says it held on ``on``: its last change dated on or before
+    that day (design.md), later records first on the same day; None before the first."""
+    return (
+        LevelChange.objects.filter(kampung=kampung, effective_date__lte=on)
+        .order_by("-effective_date", "-created_at", "-id")
+        .values_list("level_to_id", flat=True)
+        .first()
+    )
 
 
 def make_user(username: str, *, group: str | None = None, **scope):

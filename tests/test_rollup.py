@@ -105,6 +105,13 @@ class RollupViewTests(PeopleTestCase):
         self.assertContains(response, 'href="/kabupaten/63.02/">Kabupaten Kotabaru</a>')
         self.assertContains(response, 'id="chart-rollup"')
         self.assertContains(response, "<td>93 (68,9%)</td>")
+        # Kotabaru has no policy: the footnote states the national default's own terms.
+        self.assertContains(response, 'title="Kebijakan target nasional (5%, dibulatkan ke atas)"')
+        self.assertContains(
+            response,
+            "* Tanpa kebijakan target sendiri: memakai ketentuan nasional (5% per tahun, "
+            "dibulatkan ke atas).",
+        )
 
     def test_query_count_is_fixed_whatever_the_number_of_kabupaten(self):
         Kabupaten.objects.create(kode="63.03", nama="Kabupaten Baru", provinsi_id="63")

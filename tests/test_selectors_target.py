@@ -21,10 +21,10 @@ from classification.selectors.target import (
     target_candidates,
     target_progress,
 )
-from classification.services.levels import kampung_set_level, level_at
+from classification.services.levels import kampung_set_level
 from classification.services.records import figures_create, profile_create
 
-from .base import KOTABARU, TANAH_LAUT, PeopleTestCase
+from .base import KOTABARU, TANAH_LAUT, PeopleTestCase, level_held_on
 
 D = datetime.date
 BASELINE = D(2025, 7, 31)
@@ -163,7 +163,7 @@ class MovementByYearTests(TargetSelectorTestCase):
         self.demotion_year()
         start, end = D(2025, 12, 31), D(2026, 11, 22)
         transitions = [
-            (level_at(kampung=k, on=start), level_at(kampung=k, on=end))
+            (level_held_on(k, start), level_held_on(k, end))
             for k in Kampung.objects.active().in_kabupaten(TANAH_LAUT).defer("boundary")
         ]
         self.assertEqual(self.progress(end).current.movement, moved_up(transitions))

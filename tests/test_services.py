@@ -1,4 +1,5 @@
-"""services.levels: kampung_set_level and level_at, the official level and its history."""
+"""services.levels: kampung_set_level, the official level and its history; and the level held on
+a date as the counting selectors read it (selectors.levels.level_on)."""
 
 import datetime
 
@@ -7,11 +8,22 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from classification.models import ClassificationLevel, Kampung, LevelChange
-from classification.services.levels import kampung_set_level, level_at
+from classification.selectors.levels import level_on
+from classification.services.levels import kampung_set_level
 
 BASELINE = datetime.date(2025, 7, 31)
 TABANIO = "63.01.01.2002"  # berkembang in the demo baseline
 KOTABARU_DESA = "63.02.01.2001"  # Kotabaru has no levels
+
+
+def level_at(*, kampung: Kampung, on: datetime.date) -> str | None:
+    """The level ``selectors.levels.level_on`` reads for one kampung on ``on``."""
+    return (
+        Kampung.objects.filter(pk=kampung.pk)
+        .annotate(level=level_on(on))
+        .values_list("level", flat=True)
+        .get()
+    )
 
 
 class SetLevelTestCase(TestCase):

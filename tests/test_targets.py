@@ -5,22 +5,31 @@ from decimal import Decimal
 
 from django.test import SimpleTestCase
 
+from classification.models import ClassificationLevel, TargetPolicy
+from classification.rules.levels import Level
 from classification.rules.targets import (
+    DEFAULT_PERCENT,
+    DEFAULT_ROUNDING,
     ROUNDING_DOWN,
     ROUNDING_NEAREST,
     ROUNDING_UP,
+    ROUNDINGS,
+    UPPER_MIN_RANK,
     Movement,
     Pace,
     ProjectedTarget,
+    TargetRule,
     YearProgress,
     annual_quota,
     base_for_year,
     is_upper,
+    is_upper_rank,
     moved_up,
     projection,
     target_for_year,
     targets_by_year,
     year_before,
+    year_start,
     yearly_progress,
 )
 
@@ -485,3 +494,142 @@ class ProjectionTests(SimpleTestCase):
         self.assertEqual([p.on_time for p in self.project(gained=12)], [True, True, True, True])
         self.assertEqual([p.on_time for p in self.project(gained=4)], [False] * 4)
         self.assertEqual([p.on_time for p in self.project(gained=0)], [False] * 4)
+
+
+class TargetRuleTests(SimpleTestCase):
+    """A policy as the arithmetic reads it: every date, quota and target the pages count."""
+
+    TANAH_LAUT = TargetRule(baseline_date=datetime.date(2025, 7, 31))
+
+    def test_quota_follows_the_policy_rounding_hand_worked(self):
+        cases = [
+            # base, rounding, quota
+            (135, ROUNDING_UP, 7),  # 135 × 5% = 6.75 → 7
+            (135, ROUNDING_DOWN, 6),  # → 6
+            (135, ROUNDING_NEAREST, 7),  # 6.75 is nearer 7
+            (130, ROUNDING_UP, 7),  # 130 × 5% = 6.5 → 7
+            (130, ROUNDING_DOWN, 6),  # → 6
+            (130, ROUNDING_NEAREST, 7),  # a half rounds up (ROUND_HALF_UP), not to even 6
+            (110, ROUNDING_NEAREST, 6),  # 5.5 → 6 (half to even would give 6 too)
+            (150, ROUNDING_NEAREST, 8),  # 7.5 → 8 (half to even would give 8 too)
+            (170, ROUNDING_NEAREST, 9),  # 8.5 → 9 (half to even would give 8)
+        ]
+        for base, rounding, expected in cases:
+            with self.subTest(base=base, rounding=rounding):
+                rule = TargetRule(datetime.date(2025, 7, 31), DEFAULT_PERCENT, rounding)
+                self.assertEqual(rule.quota(base), expected)
+
+    def test_defaults_are_five_percent_rounded_up(self):
+        self.assertEqual((self.TANAH_LAUT.percent, self.TANAH_LAUT.rounding), (Decimal(5), "up"))
+        self.assertEqual(self.TANAH_LAUT.quota(135), 7)
+        self.assertIn(DEFAULT_ROUNDING, ROUNDINGS)
+
+    def test_base_dates_are_the_baseline_then_each_first_of_january(self):
+        self.assertEqual(
+            self.TANAH_LAUT.base_dates(datetime.date(2027, 3, 1)),
+            {
+                2025: datetime.date(2025, 7, 31),
+                2026: datetime.date(2026, 1, 1),
+                2027: datetime.date(2027, 1, 1),
+            },
+        )
+        self.assertEqual(
+            self.TANAH_LAUT.base_dates(datetime.date(2025, 8, 1)),
+            {2025: datetime.date(2025, 7, 31)},
+        )
+
+    def test_year_ends_are_31_december_and_today_in_the_current_year(self):
+        today = datetime.date(2026, 11, 22)
+        self.assertEqual(self.TANAH_LAUT.year_end(2025, today), datetime.date(2025, 12, 31))
+        self.assertEqual(self.TANAH_LAUT.year_end(2026, today), today)
+
+    def test_each_year_moves_from_the_previous_year_end_or_the_baseline(self):
+        self.assertEqual(
+            self.TANAH_LAUT.periods(datetime.date(2026, 11, 22)),
+            {
+                2025: (datetime.date(2025, 7, 31), datetime.date(2025, 12, 31)),
+                2026: (datetime.date(2025, 12, 31), datetime.date(2026, 11, 22)),
+            },
+        )
+
+    def test_year_start_is_last_31_december_or_the_baseline_in_its_year(self):
+        baseline = datetime.date(2025, 7, 31)
+        cases = [
+            (datetime.date(2025, 9, 1), baseline),  # the baseline year: the history starts there
+            (datetime.date(2026, 1, 1), datetime.date(2025, 12, 31)),
+            (datetime.date(2026, 11, 22), datetime.date(2025, 12, 31)),
+            (datetime.date(2027, 12, 31), datetime.date(2026, 12, 31)),
+        ]
+        for today, expected in cases:
+            with self.subTest(today=today):
+                self.assertEqual(year_start(today=today, baseline_date=baseline), expected)
+                self.assertEqual(self.TANAH_LAUT.year_start(today.year), expected)
+
+    def test_pace_window_starts_twelve_months_back_or_at_the_baseline(self):
+        self.assertEqual(
+            self.TANAH_LAUT.pace_since(datetime.date(2026, 3, 1)), datetime.date(2025, 7, 31)
+        )
+        self.assertEqual(
+            self.TANAH_LAUT.pace_since(datetime.date(2026, 11, 22)), datetime.date(2025, 11, 22)
+        )
+
+    def test_targets_follow_the_policy_rounding(self):
+        bases = {2025: 130}
+        cases = [(ROUNDING_UP, [17, 24, 31]), (ROUNDING_DOWN, [17, 23, 29])]
+        for rounding, expected in cases:
+            with self.subTest(rounding=rounding):
+                rule = TargetRule(datetime.date(2025, 7, 31), DEFAULT_PERCENT, rounding)
+                targets = rule.targets(baseline_upper=17, bases=bases, last_year=2027)
+                self.assertEqual(list(targets.values()), expected)
+                self.assertEqual(rule.target_in(2027, baseline_upper=17, bases=bases), expected[-1])
+                years = rule.progress(
+                    baseline_upper=17, bases=bases, actual_by_year={}, current_year=2027
+                )
+                self.assertEqual([y.target for y in years], expected)
+
+
+class UpperLevelTests(SimpleTestCase):
+    """ "Mandiri or above" has one definition: the rule's, which the model asks."""
+
+    def test_mandiri_and_paripurna_are_upper(self):
+        self.assertEqual(UPPER_MIN_RANK, Level.MANDIRI.rank)
+        self.assertEqual([is_upper_rank(level.rank) for level in Level], [False, False, True, True])
+        self.assertEqual([is_upper(level.value) for level in Level], [False, False, True, True])
+
+    def test_the_level_model_asks_the_rule(self):
+        for level in Level:
+            with self.subTest(level=level):
+                row = ClassificationLevel(code=level.value, rank=level.rank, label=level.label)
+                self.assertIs(row.is_upper, is_upper(level.value))
+
+
+class PolicyDefaultsTests(SimpleTestCase):
+    """The model's defaults and rounding codes are the rule's."""
+
+    def test_field_defaults_come_from_the_rule(self):
+        fields = TargetPolicy._meta
+        self.assertEqual(fields.get_field("annual_percent").default, DEFAULT_PERCENT)
+        self.assertEqual(fields.get_field("rounding").default, DEFAULT_ROUNDING)
+        self.assertEqual(tuple(TargetPolicy.Rounding.values), ROUNDINGS)
+
+    def test_policy_rule_carries_its_percent_rounding_and_baseline(self):
+        policy = TargetPolicy(
+            baseline_date=datetime.date(2025, 7, 31),
+            annual_percent=Decimal("10"),
+            rounding=TargetPolicy.Rounding.DOWN,
+        )
+        self.assertEqual(
+            policy.rule, TargetRule(datetime.date(2025, 7, 31), Decimal("10"), ROUNDING_DOWN)
+        )
+        self.assertEqual(policy.rule.quota(135), 13)  # 13.5 rounded down
+
+    def test_rounding_phrase_is_the_choice_label_in_lower_case(self):
+        cases = [
+            (TargetPolicy.Rounding.UP, "dibulatkan ke atas"),
+            (TargetPolicy.Rounding.DOWN, "dibulatkan ke bawah"),
+            (TargetPolicy.Rounding.NEAREST, "dibulatkan ke terdekat"),
+        ]
+        for rounding, expected in cases:
+            with self.subTest(rounding=rounding):
+                policy = TargetPolicy(baseline_date=datetime.date(2025, 7, 31), rounding=rounding)
+                self.assertEqual(policy.rounding_phrase, expected)

@@ -2,10 +2,14 @@
 tests (``make messages``), Indonesian by default, English when the language cookie asks for it."""
 
 import contextlib
+import csv
+import io
 import os
 import re
 import shutil
 import tempfile
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import polib
@@ -17,8 +21,14 @@ from django.utils import translation
 
 from classification import charts
 from classification.models import ClassificationLevel
-from classification.selectors import dashboard as selectors
+from classification.rules.inputs import KampungInputs
+from classification.rules.numbers import format_decimal
+from classification.rules.plans import missing_for_next_level, next_level_plan
+from classification.selectors.dashboard import district_summary
 from tests.base import TANAH_LAUT, PeopleTestCase
+from tests.import_files import GOOD_LEVEL_ROWS, LEVEL_HEADER
+from tests.test_levels import BERKEMBANG, DASAR
+from tests.test_views_imports import ImportViewTestCase
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 CATALOGS = {lang: LOCALE / lang / "LC_MESSAGES" / "django.po" for lang in ("id", "en")}
@@ -165,7 +175,7 @@ class LanguageTests(SimpleTestCase):
 class ChartLanguageTests(PeopleTestCase):
     def figure(self):
         levels = list(ClassificationLevel.objects.order_by("rank"))
-        summary = selectors.district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
+        summary = district_summary(kabupaten_kode=TANAH_LAUT, levels=levels)
         return charts.level_distribution(summary)
 
     def test_charts_are_translated_when_drawn(self):
@@ -236,3 +246,122 @@ class PageLanguageTests(PeopleTestCase):
         self.assertContains(response, "135 kampung")
         for header in ("Code", "Village", "Subdistrict", "Official level", "Estimated level"):
             self.assertContains(response, f">{header}<")
+
+
+class PlanLanguageTests(SimpleTestCase):
+    """The "what is missing" plan is written in the active language, numbers included."""
+
+    def test_plan_in_english(self):
+        with translation.override("en"):
+            texts = missing_for_next_level(DASAR)
+        self.assertEqual(
+            texts[0], "To reach Berkembang: the Input and Process indices must be at least 3.00"
+        )
+        self.assertIn("Input 2.60 → 2 more points needed for the index to reach 3.00", texts)
+        self.assertIn("I1 Pokja (score 3 → 4): Train the Pokja members", texts)
+        self.assertIn(
+            "I2 Funding sources (score 2 → 3): Add 1 more funding source, choose from: APBN, "
+            "APBD, Donations/grants, CSR or Self-funded (swadaya) (now 1 of 6)",
+            texts,
+        )
+        self.assertIn(
+            "I3 Poktan (score 3 → 4): Form the poktan UPPKA and PIK-R (now 3 of 5)", texts
+        )
+        self.assertIn(
+            "P3 Cross-sector cooperation (score 3 → 4): Involve 2 more cross-sector agencies in "
+            "activities (now 5, at least 7 needed; the family planning office/BKKBN does not "
+            "count)",
+            texts,
+        )
+
+    def test_output_plan_in_english_with_english_thousands(self):
+        inputs = replace(BERKEMBANG, pus=40_000, users_pil=8_000)
+        with translation.override("en"):
+            texts = missing_for_next_level(inputs)
+        self.assertEqual(texts[0], "To reach Paripurna: the Output index must be at least 3.00")
+        self.assertIn(
+            "O2 CPR (score 1 → 2): Raise CPR from 20% to at least 30%: add 3,728 active "
+            "contraceptive users, preferably IUD/implant (now 8,072 of 40,000 PUS using "
+            "contraception)",
+            texts,
+        )
+
+    def test_later_steps_quote_the_figures_after_the_earlier_ones_in_either_language(self):
+        def p1_texts():
+            proses = next(g for g in next_level_plan(KampungInputs()).groups if g.group == "proses")
+            return [s.text for s in proses.suggestions if s.indicator == "p1"]
+
+        self.assertTrue(p1_texts()[1].endswith("(setelah langkah sebelumnya: 1 dari 5)"))
+        with translation.override("en"):
+            first, later = p1_texts()
+        self.assertTrue(first.endswith("(now 0 of 5)"), first)
+        self.assertEqual(
+            later,
+            "P1 Planning data sources (score 2 → 3): Use 1 more data source in planning, choose "
+            "from: BKKBN routine data, Village Potential (Potensi Desa) data, sectoral data or "
+            "other data sources (after the previous steps: 1 of 5)",
+        )
+
+    def test_missing_figures_are_named_in_english(self):
+        inputs = replace(BERKEMBANG, pus=None)
+        with translation.override("en"):
+            texts = missing_for_next_level(inputs)
+        self.assertIn("O2 CPR: fill in the number of PUS so that CPR can be computed", texts)
+
+    def test_decimals_follow_the_language(self):
+        self.assertEqual(format_decimal(Decimal("2.6")), "2,60")
+        with translation.override("en"):
+            self.assertEqual(format_decimal(Decimal("2.6")), "2.60")
+
+
+class MessageLanguageTests(ImportViewTestCase):
+    def test_import_success_message_in_english_counts_in_the_singular(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.addCleanup(translation.deactivate)
+        self.client.force_login(self.staf)
+        self.upload(self.write_csv([LEVEL_HEADER, GOOD_LEVEL_ROWS[1]]))
+        response = self.apply()
+        self.assertEqual(self.messages(response), ["1 level change applied."])
+
+    def test_import_success_message_in_english_counts_in_the_plural(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.addCleanup(translation.deactivate)
+        self.client.force_login(self.staf)
+        self.upload(self.write_csv(GOOD_LEVEL_ROWS))
+        response = self.apply()
+        self.assertEqual(self.messages(response), ["3 level changes applied."])
+
+
+class ExportLanguageTests(PeopleTestCase):
+    def test_csv_headers_in_english_and_the_file_name_stays_indonesian(self):
+        self.client.force_login(self.staf)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.addCleanup(translation.deactivate)
+        response = self.client.get("/kampung/?official_level=mandiri&_export=csv")
+        self.assertEqual(response.status_code, 200)
+        # File names stay the same in every language (scripts and shared links rely on them).
+        self.assertRegex(
+            response["Content-Disposition"], r'filename="kampung-kb-\d{4}-\d\d-\d\d\.csv"'
+        )
+        header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        self.assertEqual(
+            header[:6], ["Code", "Village", "Type", "Subdistrict", "Official level", "Since"]
+        )
+
+
+class ApiSchemaLanguageTests(SimpleTestCase):
+    def test_schema_descriptions_follow_the_language(self):
+        from drf_spectacular.generators import SchemaGenerator
+
+        with translation.override("en"):
+            schema = SchemaGenerator().get_schema(request=None, public=True)
+        self.assertEqual(
+            schema["info"]["description"],
+            "Read-only Kampung KB data: regency summary, kampung list and kampung detail.",
+        )
+        detail = schema["paths"]["/api/v1/kampung/{kode}/"]["get"]
+        self.assertEqual(detail["summary"], "Kampung detail")
+        self.assertEqual(
+            detail["responses"]["404"]["description"],
+            "Does not exist, or is outside the user's scope.",
+        )

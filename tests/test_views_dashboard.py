@@ -7,7 +7,7 @@ from unittest import mock
 
 from django.utils import timezone
 
-from classification.models import ClassificationLevel, Kampung, LevelChange
+from classification.models import ClassificationLevel, Kampung, LevelChange, TargetPolicy
 from classification.services.levels import kampung_set_level
 from classification.views import base
 from tests.base import KAMPUNG_A, KOTABARU, SESSION_CACHED, TANAH_LAUT, PeopleTestCase, make_user
@@ -297,3 +297,75 @@ class DashboardQueryCountTests(PeopleTestCase):
         self.assertEqual(card(response, "count-mandiri"), 15)
         # The latest-changes list stops at ten.
         self.assertContains(response, "Dasar → Mandiri", count=10)
+
+
+class DashboardTargetPolicyTests(PeopleTestCase):
+    """The target sentence says what the district's policy says: its percent, its rounding."""
+
+    def setUp(self):
+        patcher = mock.patch.object(base, "local_today", return_value=datetime.date(2026, 11, 22))
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.client.force_login(self.staf)
+
+    def set_policy(self, rounding, percent=5):
+        TargetPolicy.objects.filter(kabupaten_id=TANAH_LAUT).update(
+            rounding=rounding, annual_percent=percent
+        )
+
+    def sentence(self, *, target, quota, percent, base, rounding):
+        return (
+            f"Tahun 2026: 17 kampung mandiri/paripurna dari target {target} "
+            f"(kuota {quota} per tahun = {percent}% dari {base}, {rounding})."
+        )
+
+    def test_135_kampung_at_5_percent_is_6_75(self):
+        cases = [
+            # rounding, quota (6.75), target 2026 (17 + quota), wording
+            (TargetPolicy.Rounding.UP, 7, 24, "dibulatkan ke atas"),
+            (TargetPolicy.Rounding.DOWN, 6, 23, "dibulatkan ke bawah"),
+            (TargetPolicy.Rounding.NEAREST, 7, 24, "dibulatkan ke terdekat"),
+        ]
+        for rounding, quota, target, wording in cases:
+            with self.subTest(rounding=rounding):
+                self.set_policy(rounding)
+                response = self.client.get("/")
+                self.assertContains(
+                    response,
+                    self.sentence(
+                        target=target, quota=quota, percent=5, base=135, rounding=wording
+                    ),
+                )
+                self.assertContains(response, "<h2>Target 5% per tahun</h2>")
+
+    def test_130_kampung_at_5_percent_is_6_5_and_nearest_rounds_the_half_up(self):
+        # Five dasar kampung leave: 130 active at the baseline and on 1 January 2026.
+        leaving = Kampung.objects.filter(kecamatan__kabupaten_id=TANAH_LAUT)
+        leaving = leaving.filter(official_level_id="dasar").order_by("desa_kode")[:5]
+        Kampung.objects.filter(pk__in=[k.pk for k in leaving]).update(is_active=False)
+        cases = [
+            (TargetPolicy.Rounding.UP, 7, 24, "dibulatkan ke atas"),
+            (TargetPolicy.Rounding.DOWN, 6, 23, "dibulatkan ke bawah"),
+            (TargetPolicy.Rounding.NEAREST, 7, 24, "dibulatkan ke terdekat"),  # 6.5 → 7
+        ]
+        for rounding, quota, target, wording in cases:
+            with self.subTest(rounding=rounding):
+                self.set_policy(rounding)
+                self.assertContains(
+                    self.client.get("/"),
+                    self.sentence(
+                        target=target, quota=quota, percent=5, base=130, rounding=wording
+                    ),
+                )
+
+    def test_the_heading_and_sentence_follow_the_policy_percent(self):
+        self.set_policy(TargetPolicy.Rounding.DOWN, percent=10)  # 13.5 → 13; 17 + 13 = 30
+        response = self.client.get("/")
+        self.assertContains(response, "<h2>Target 10% per tahun</h2>")
+        self.assertContains(
+            response,
+            self.sentence(
+                target=30, quota=13, percent=10, base=135, rounding="dibulatkan ke bawah"
+            ),
+        )
+        self.assertNotContains(response, "dibulatkan ke atas")

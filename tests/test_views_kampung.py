@@ -5,8 +5,13 @@ import datetime
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import openpyxl
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.test import SimpleTestCase
+from django.utils import translation
 
 from classification.models import ClassificationLevel, Kampung, LevelChange
 from classification.services.levels import kampung_set_level
@@ -422,3 +427,48 @@ class KampungQueryCountTests(PeopleTestCase):
         with self.assertNumQueries(DETAIL_QUERIES):
             response = self.client.get(f"/kampung/{KAMPUNG_A}/")
         self.assertContains(response, "<td>staf</td>", count=3)
+
+
+class LevelBadgeSnippetTests(SimpleTestCase):
+    """``_snippets/level_badge.html``: the one markup every page's level badge comes from."""
+
+    LEVEL = ClassificationLevel(code="mandiri", rank=3, label="Mandiri", colour="#1b9e77")
+
+    def render(self, **context) -> str:
+        with translation.override("id"):
+            return render_to_string("_snippets/level_badge.html", context)
+
+    def test_official_and_estimated_badges(self):
+        self.assertEqual(
+            self.render(level=self.LEVEL),
+            '<span class="badge" style="--level-colour: #1b9e77">Mandiri</span>',
+        )
+        self.assertEqual(
+            self.render(level=self.LEVEL, estimate=True),
+            '<span class="badge badge-estimate" style="--level-colour: #1b9e77">Mandiri</span>',
+        )
+
+    def test_no_level(self):
+        self.assertEqual(self.render(level=None), "Belum ditetapkan")
+        self.assertEqual(self.render(level=None, estimate=True), "—")
+        self.assertEqual(
+            self.render(level=None, estimate=True, fallback="Dasar"),
+            '<span class="badge badge-estimate" style="--level-colour: #52606d">Dasar</span>',
+        )
+
+    def test_since_follows_an_official_level_only(self):
+        since = datetime.date(2025, 7, 31)
+        self.assertEqual(
+            self.render(level=self.LEVEL, since=since),
+            '<span class="badge" style="--level-colour: #1b9e77">Mandiri</span> sejak 31 Juli 2025',
+        )
+        self.assertEqual(self.render(level=None, since=since), "Belum ditetapkan")
+
+    def test_no_page_template_writes_its_own_badge(self):
+        templates = Path(settings.BASE_DIR) / "templates"
+        own = [
+            path.name
+            for path in templates.rglob("*.html")
+            if path.name != "level_badge.html" and 'class="badge' in path.read_text()
+        ]
+        self.assertEqual(own, [])

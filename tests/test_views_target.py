@@ -15,7 +15,7 @@ import openpyxl
 from django.test import SimpleTestCase
 
 from classification import charts
-from classification.models import ClassificationLevel, Kampung, LevelChange
+from classification.models import ClassificationLevel, Kampung, LevelChange, TargetPolicy
 from classification.rules.targets import Movement
 from classification.selectors.levels import level_list
 from classification.selectors.records import kampung_records
@@ -450,3 +450,33 @@ class ContributionChartTests(SimpleTestCase):
         self.assertEqual(figure["layout"]["barmode"], "group")
         html = charts.render(figure, div_id="chart-kontribusi")
         self.assertIn('<div id="chart-kontribusi"', html)
+
+
+class TargetPolicyWordingTests(TargetPageTestCase):
+    """The page's title, heading and quota sentence follow the district's policy."""
+
+    def test_rounding_and_percent_come_from_the_policy(self):
+        cases = [
+            # percent, rounding, quota of 135, wording
+            (5, TargetPolicy.Rounding.UP, 7, "dibulatkan ke atas"),  # 6.75
+            (5, TargetPolicy.Rounding.DOWN, 6, "dibulatkan ke bawah"),
+            (5, TargetPolicy.Rounding.NEAREST, 7, "dibulatkan ke terdekat"),
+            (10, TargetPolicy.Rounding.DOWN, 13, "dibulatkan ke bawah"),  # 13.5
+        ]
+        for percent, rounding, quota, wording in cases:
+            with self.subTest(percent=percent, rounding=rounding):
+                TargetPolicy.objects.filter(kabupaten_id=TANAH_LAUT).update(
+                    annual_percent=percent, rounding=rounding
+                )
+                response = self.get()
+                page = text(response)
+                self.assertIn(
+                    f"Kuota {quota} per tahun = {percent}% dari 135 Kampung KB aktif di awal "
+                    f"tahun, {wording}.",
+                    page,
+                )
+                self.assertIn(f"Target {percent}% per tahun: Kabupaten Tanah Laut", page)
+                self.assertIn(
+                    f"<title>Target {percent}% per tahun Kabupaten Tanah Laut",
+                    self.get().content.decode(),
+                )

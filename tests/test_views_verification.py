@@ -6,18 +6,25 @@ Every page is walked for every person of ``tests/base.py`` (and anonymous), for 
 
 import datetime
 import re
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.test import SimpleTestCase
+from django.utils import timezone, translation
 
 from classification.models import Assessment, ClassificationLevel, Kampung, LevelChange
 from classification.permissions import DP3A_GROUP
+from classification.rules.assessment import assess
+from classification.rules.inputs import KampungInputs
+from classification.rules.vocabularies import GROUPS
 from classification.services.records import figures_create
 from classification.services.verification import (
     assessment_return,
     assessment_save,
     assessment_verify,
 )
+from classification.views.kampung import estimate_score_groups, snapshot_score_groups
 
 from .base import (
     KAMPUNG_A,
@@ -610,3 +617,43 @@ class PokjaDashboardTests(WorkflowViewTestCase):
         with self.assertNumQueries(POKJA_DASHBOARD_QUERIES):
             response = self.client.get("/")
         self.assertContains(response, 'data-testid="pokja-kampung"', count=2)
+
+
+class ScoreTableTests(SimpleTestCase):
+    """One score table for the kampung page's estimate and a submitted snapshot."""
+
+    def render(self, groups) -> str:
+        with translation.override("id"):
+            return render_to_string(
+                "_snippets/score_table.html", {"groups": groups, "caption": "Skor", "testid": "t"}
+            )
+
+    def test_a_snapshot_missing_an_index_or_a_score_shows_a_dash(self):
+        snapshot = Assessment(
+            index_input=Decimal("3.40"),
+            index_proses=None,
+            index_output=Decimal("2.50"),
+            scores={"i1": 4, "o2": 2},
+        )
+        groups = snapshot_score_groups(snapshot)
+        self.assertEqual(
+            [(g.code, g.index, g.met) for g in groups],
+            [
+                ("input", Decimal("3.40"), True),
+                ("proses", None, False),
+                ("output", Decimal("2.50"), False),
+            ],
+        )
+        html = self.render(groups)
+        self.assertIn('data-testid="index-input">indeks 3,40', html)
+        self.assertIn('data-testid="index-proses">indeks —', html)
+        self.assertIn("<td>I1 Pokja</td><td>4 dari 4</td>", html)
+        self.assertIn("<td>O2 CPR</td><td>2 dari 4</td>", html)
+        self.assertRegex(html, r"<td>I2 [^<]+</td><td>— dari 4</td>")
+        self.assertIn('<table class="table table-compact score-table" data-testid="t">', html)
+
+    def test_the_estimate_and_its_snapshot_give_the_same_table(self):
+        estimate = assess(KampungInputs())
+        indices = {f"index_{group}": estimate.indices.index(group) for group in GROUPS}
+        snapshot = Assessment(scores=estimate.scores.as_dict(), **indices)
+        self.assertEqual(estimate_score_groups(estimate), snapshot_score_groups(snapshot))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Kampung, LevelChange, TargetPolicy
@@ -36,7 +37,7 @@ class KabupatenSerializer(serializers.Serializer):
     nama = serializers.CharField()
     provinsi = ProvinsiSerializer()
     demo_levels = serializers.BooleanField(
-        help_text="Level per kampung ilustratif (data demo), bukan data resmi."
+        help_text=_("Level per kampung ilustratif (data demo), bukan data resmi.")
     )
 
 
@@ -49,11 +50,13 @@ class LevelCountSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     bkkbn_code = serializers.CharField(
-        help_text="Nama level pada format BKKBN (paripurna = berkelanjutan)."
+        help_text=_("Nama level pada format BKKBN (paripurna = berkelanjutan).")
     )
     colour = serializers.CharField()
     count = serializers.IntegerField()
-    share = _number(4, 1, help_text="Persen dari seluruh kampung aktif, satu desimal.", **_PERCENT)
+    share = _number(
+        4, 1, help_text=_("Persen dari seluruh kampung aktif, satu desimal."), **_PERCENT
+    )
 
 
 class KecamatanLevelsSerializer(serializers.Serializer):
@@ -61,7 +64,7 @@ class KecamatanLevelsSerializer(serializers.Serializer):
     nama = serializers.CharField()
     total = serializers.IntegerField()
     counts = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Jumlah kampung per kode level resmi."
+        child=serializers.IntegerField(), help_text=_("Jumlah kampung per kode level resmi.")
     )
 
 
@@ -69,13 +72,15 @@ class YearProgressSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     target = serializers.IntegerField()
     actual = serializers.IntegerField(
-        help_text="Mandiri + paripurna di akhir tahun (tahun berjalan: hari ini)."
+        help_text=_("Mandiri + paripurna di akhir tahun (tahun berjalan: hari ini).")
     )
-    gap = serializers.IntegerField(help_text="Kekurangan terhadap target (0 bila tercapai).")
+    gap = serializers.IntegerField(help_text=_("Kekurangan terhadap target (0 bila tercapai)."))
     base = serializers.IntegerField(
-        allow_null=True, help_text="Kampung aktif di awal tahun (tahun data awal: tanggal itu)."
+        allow_null=True, help_text=_("Kampung aktif di awal tahun (tahun data awal: tanggal itu).")
     )
-    quota = serializers.IntegerField(help_text="Tambahan target tahun ini (0 di tahun data awal).")
+    quota = serializers.IntegerField(
+        help_text=_("Tambahan target tahun ini (0 di tahun data awal).")
+    )
     met = serializers.BooleanField()
     is_current = serializers.BooleanField()
 
@@ -84,9 +89,9 @@ class TargetProgressSerializer(serializers.Serializer):
     policy_percent = _number(5, 2, **_PERCENT)
     rounding = serializers.ChoiceField(choices=TargetPolicy.Rounding.choices)
     baseline_date = serializers.DateField()
-    base = serializers.IntegerField(help_text="Kampung aktif di awal tahun berjalan.")
+    base = serializers.IntegerField(help_text=_("Kampung aktif di awal tahun berjalan."))
     quota = serializers.IntegerField(
-        help_text="Kampung yang harus naik ke mandiri+ tahun ini (persen × base, dibulatkan)."
+        help_text=_("Kampung yang harus naik ke mandiri+ tahun ini (persen × base, dibulatkan).")
     )
     baseline_upper = serializers.IntegerField()
     years = YearProgressSerializer(many=True)
@@ -96,11 +101,11 @@ class DistrictSummarySerializer(serializers.Serializer):
     """A kabupaten's active Kampung KB: by level, by kecamatan, and the 5%-a-year target."""
 
     kabupaten = KabupatenSerializer()
-    as_of = serializers.DateField(help_text="Tanggal hitungan (hari ini, WITA).")
-    total = serializers.IntegerField(help_text="Kampung KB aktif.")
+    as_of = serializers.DateField(help_text=_("Tanggal hitungan (hari ini, WITA)."))
+    total = serializers.IntegerField(help_text=_("Kampung KB aktif."))
     kecamatan_count = serializers.IntegerField()
-    unassigned = serializers.IntegerField(help_text="Kampung tanpa level resmi.")
-    upper_count = serializers.IntegerField(help_text="Mandiri dan paripurna.")
+    unassigned = serializers.IntegerField(help_text=_("Kampung tanpa level resmi."))
+    upper_count = serializers.IntegerField(help_text=_("Mandiri dan paripurna."))
     upper_share = _number(4, 1, **_PERCENT)
     by_level = LevelCountSerializer(many=True)
     by_kecamatan = KecamatanLevelsSerializer(many=True)
@@ -109,9 +114,9 @@ class DistrictSummarySerializer(serializers.Serializer):
 
 class KampungCodeSerializer(serializers.Serializer):
     # Both spellings of the code; the list and detail items build on it.
-    desa_kode = serializers.CharField(help_text="Kode Kemendagri bertitik, mis. 63.01.01.2002.")
+    desa_kode = serializers.CharField(help_text=_("Kode Kemendagri bertitik, mis. 63.01.01.2002."))
     desa_kode_bkkbn = serializers.SerializerMethodField(
-        help_text="Kode yang sama tanpa titik (format BKKBN), mis. 6301012002."
+        help_text=_("Kode yang sama tanpa titik (format BKKBN), mis. 6301012002.")
     )
 
     def get_desa_kode_bkkbn(self, kampung: Kampung) -> str:
@@ -126,14 +131,14 @@ class KampungListSerializer(KampungCodeSerializer):
     kecamatan = KecamatanRefSerializer()
     kabupaten_kode = serializers.CharField(source="kecamatan.kabupaten_id")
     is_active = serializers.BooleanField(
-        help_text="Kampung nonaktif tetap didaftar, tetapi tidak dihitung di ringkasan."
+        help_text=_("Kampung nonaktif tetap didaftar, tetapi tidak dihitung di ringkasan.")
     )
     official_level = serializers.CharField(source="official_level_id", allow_null=True)
     official_level_since = serializers.DateField(allow_null=True)
     estimated_level = serializers.CharField(
         source="estimated_level_id",
         allow_null=True,
-        help_text="Saran aturan skor nasional atas data kampung; bukan level resmi.",
+        help_text=_("Saran aturan skor nasional atas data kampung; bukan level resmi."),
     )
     url = serializers.HyperlinkedIdentityField(
         view_name="api:kampung-detail", lookup_field="desa_kode", lookup_url_kwarg="kode"
@@ -175,9 +180,9 @@ class KampungDetailSerializer(KampungCodeSerializer):
     estimated_level = serializers.CharField(
         source="estimated_level_id",
         allow_null=True,
-        help_text="Saran aturan skor nasional atas data kampung; bukan level resmi.",
+        help_text=_("Saran aturan skor nasional atas data kampung; bukan level resmi."),
     )
     estimated_indices = EstimatedIndicesSerializer(source="*")
     level_history = LevelChangeSerializer(
-        many=True, help_text="Riwayat level resmi, terbaru dahulu."
+        many=True, help_text=_("Riwayat level resmi, terbaru dahulu.")
     )

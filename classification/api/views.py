@@ -13,6 +13,7 @@ import datetime
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -45,7 +46,7 @@ __all__ = ["DistrictSummaryView", "KampungDetailView", "KampungListView"]
 # Views
 # --------------------------------------------------------------------------------------------
 
-_KODE_NOT_FOUND = OpenApiResponse(description="Tidak ada, atau di luar cakupan pengguna.")
+_KODE_NOT_FOUND = OpenApiResponse(description=_("Tidak ada, atau di luar cakupan pengguna."))
 
 
 def _dotted(kode: str) -> str:
@@ -101,13 +102,13 @@ class DistrictSummaryView(APIView):
 
     @extend_schema(
         operation_id="kabupaten_ringkasan",
-        summary="Ringkasan kabupaten",
+        summary=_("Ringkasan kabupaten"),
         parameters=[
             OpenApiParameter(
                 "kode",
                 str,
                 OpenApiParameter.PATH,
-                description="Kode kabupaten, bertitik (63.01) atau tanpa titik (6301).",
+                description=_("Kode kabupaten, bertitik (63.01) atau tanpa titik (6301)."),
             )
         ],
         responses={200: DistrictSummarySerializer, 404: _KODE_NOT_FOUND},
@@ -147,7 +148,7 @@ class ApiKampungFilterSet(KampungFilterSet):
         return super().filter_program(queryset, name, value)
 
 
-@extend_schema(summary="Daftar kampung")
+@extend_schema(summary=_("Daftar kampung"))
 class KampungListView(generics.ListAPIView):
     """Every kampung the user may read, by code; the same filters as the kampung table."""
 
@@ -168,13 +169,13 @@ class KampungListView(generics.ListAPIView):
 
 
 @extend_schema(
-    summary="Detail kampung",
+    summary=_("Detail kampung"),
     parameters=[
         OpenApiParameter(
             "kode",
             str,
             OpenApiParameter.PATH,
-            description="Kode desa/kelurahan, bertitik (63.01.01.2002) atau tanpa titik.",
+            description=_("Kode desa/kelurahan, bertitik (63.01.01.2002) atau tanpa titik."),
         )
     ],
     responses={200: KampungDetailSerializer, 404: _KODE_NOT_FOUND},

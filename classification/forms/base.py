@@ -6,7 +6,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +63,7 @@ class TodayMixin:
 
 
 def month_name(period: datetime.date) -> str:
-    return date_format(period, "F Y")
+    return date_format(period, "YEAR_MONTH_FORMAT")
 
 
 STALE_FORM = _("Formulir ini tidak lengkap. Muat ulang halaman, lalu isi dan simpan lagi.")

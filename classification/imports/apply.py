@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import LevelChange
 from ..services.levels import kampung_set_level
@@ -29,7 +29,11 @@ def import_apply(*, plan: ImportPlan, by, progress=None) -> int:
         raise PermissionDenied
     if not plan.ok:
         raise ValidationError(
-            _("Berkas masih memuat %(count)s kesalahan: tidak ada yang disimpan.")
+            ngettext(
+                "Berkas masih memuat %(count)s kesalahan: tidak ada yang disimpan.",
+                "Berkas masih memuat %(count)s kesalahan: tidak ada yang disimpan.",
+                plan.error_count,
+            )
             % {"count": plan.error_count},
             code="has_errors",
         )

@@ -39,7 +39,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import ClassificationLevel, Kampung, KampungFigures, LevelChange
 from ..permissions import access_for
@@ -360,7 +362,7 @@ class LevelChecker(_Checker):
                 (
                     "tanggal",
                     _("Tanggal berlaku tidak boleh sebelum perubahan level terakhir (%(date)s).")
-                    % {"date": kampung.latest_date.strftime("%d-%m-%Y")},
+                    % {"date": date_format(kampung.latest_date, "SHORT_DATE_FORMAT")},
                 )
             )
         else:
@@ -492,11 +494,14 @@ def _data_rows(
             plan.row_count += 1
             if limit is not None and plan.row_count > limit:
                 raise TooManyRows(
-                    _(
+                    ngettext(
                         "Berkas memuat lebih dari %(limit)s baris data; pecah menjadi beberapa "
-                        "berkas (atau minta admin memakai perintah import_kampung)."
+                        "berkas (atau minta admin memakai perintah import_kampung).",
+                        "Berkas memuat lebih dari %(limit)s baris data; pecah menjadi beberapa "
+                        "berkas (atau minta admin memakai perintah import_kampung).",
+                        limit,
                     )
-                    % {"limit": f"{limit:,}".replace(",", ".")}
+                    % {"limit": number_format(limit, force_grouping=True)}
                 )
             yield parsed
 

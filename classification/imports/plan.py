@@ -39,7 +39,8 @@ class RowError:
         where = _("Berkas") if self.row is None else _("Baris %(row)s") % {"row": self.row}
         if self.column:
             where = _("%(where)s, kolom %(column)s") % {"where": where, "column": self.column}
-        return f"{where}: {self.message}"
+        # Translators: where a problem is ("Baris 5, kolom kode"), then what it is.
+        return _("%(where)s: %(message)s") % {"where": where, "message": self.message}
 
 
 @dataclass

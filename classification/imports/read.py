@@ -16,7 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -194,9 +196,12 @@ def _open_csv(stream) -> Table:
         except (csv.Error, UnicodeDecodeError) as exc:
             detail = str(exc)
             if "field limit" in detail:
-                detail = _("ada sel yang lebih panjang dari %(limit)s karakter") % {
-                    "limit": f"{csv.field_size_limit():,}".replace(",", ".")
-                }
+                limit = csv.field_size_limit()
+                detail = ngettext(
+                    "ada sel yang lebih panjang dari %(limit)s karakter",
+                    "ada sel yang lebih panjang dari %(limit)s karakter",
+                    limit,
+                ) % {"limit": number_format(limit, force_grouping=True)}
             raise FileProblem(
                 _("Berkas CSV tidak dapat dibaca sesudah baris %(row)s: %(detail)s.")
                 % {"row": number, "detail": detail}

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 REGION_FILE = Path(settings.BASE_DIR) / "fixtures" / "indonesia_wilayah.csv.gz"
 
@@ -72,7 +74,8 @@ def check_selection_code(code: str) -> str:
         code = f"{code[:2]}.{code[2:]}"
     if not (PROVINSI_CODE.match(code) or KABUPATEN_CODE.match(code)):
         raise RegionFileError(
-            f"Kode wilayah {code!r} tidak sah: gunakan kode provinsi (63) atau kabupaten (63.01)."
+            _("Kode wilayah %(code)s tidak sah: gunakan kode provinsi (63) atau kabupaten (63.01).")
+            % {"code": repr(code)}
         )
     return code
 
@@ -109,7 +112,14 @@ def _check_row(line: int, row: dict[str, str]) -> VillageRow:
         name for name in ("provinsi", "kabupaten", "kecamatan", "nama") if not values[name]
     ]
     if problems:
-        raise RegionFileError(f"Baris {line}: nilai tidak sah pada kolom {', '.join(problems)}.")
+        raise RegionFileError(
+            ngettext(
+                "Baris %(line)s: nilai tidak sah pada kolom %(columns)s.",
+                "Baris %(line)s: nilai tidak sah pada kolom %(columns)s.",
+                len(problems),
+            )
+            % {"line": line, "columns": ", ".join(problems)}
+        )
     values["jenis"] = JENIS[values["jenis"]]
     return VillageRow(**values)
 
@@ -128,7 +138,14 @@ def read_villages(path: Path, codes: Iterable[str] | None) -> list[VillageRow]:
             reader = csv.DictReader(handle)
             missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
             if missing:
-                raise RegionFileError(f"Berkas wilayah tidak memiliki kolom: {', '.join(missing)}.")
+                raise RegionFileError(
+                    ngettext(
+                        "Berkas wilayah tidak memiliki kolom: %(columns)s.",
+                        "Berkas wilayah tidak memiliki kolom: %(columns)s.",
+                        len(missing),
+                    )
+                    % {"columns": ", ".join(missing)}
+                )
             for raw in reader:
                 # The physical line, so blank lines and quoted line breaks don't shift it.
                 line = reader.line_num
@@ -137,19 +154,33 @@ def read_villages(path: Path, codes: Iterable[str] | None) -> list[VillageRow]:
                     continue
                 row = _check_row(line, raw)
                 if row.kode in seen_codes:
-                    raise RegionFileError(f"Baris {line}: kode desa {row.kode} muncul dua kali.")
+                    raise RegionFileError(
+                        _("Baris %(line)s: kode desa %(code)s muncul dua kali.")
+                        % {"line": line, "code": row.kode}
+                    )
                 seen_codes.add(row.kode)
                 found.add(selection)
                 rows.append(row)
     except FileNotFoundError as exc:
-        raise RegionFileError(f"Berkas wilayah tidak ditemukan: {path}") from exc
+        raise RegionFileError(
+            _("Berkas wilayah tidak ditemukan: %(path)s") % {"path": path}
+        ) from exc
     # zlib.error (a damaged deflate block) is not an OSError, unlike a bad CRC or header.
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error) as exc:
-        raise RegionFileError(f"Berkas wilayah rusak atau bukan CSV UTF-8: {exc}") from exc
+        raise RegionFileError(
+            _("Berkas wilayah rusak atau bukan CSV UTF-8: %(error)s") % {"error": exc}
+        ) from exc
     if wanted is not None and (unknown := sorted(wanted - found)):
-        raise RegionFileError(f"Kode wilayah tidak dikenal: {', '.join(unknown)}.")
+        raise RegionFileError(
+            ngettext(
+                "Kode wilayah tidak dikenal: %(codes)s.",
+                "Kode wilayah tidak dikenal: %(codes)s.",
+                len(unknown),
+            )
+            % {"codes": ", ".join(unknown)}
+        )
     if not rows:
-        raise RegionFileError("Berkas wilayah tidak berisi satu desa pun.")
+        raise RegionFileError(_("Berkas wilayah tidak berisi satu desa pun."))
     return rows
 
 

@@ -128,4 +128,5 @@ class Kampung(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.nama_kampung or f"Kampung KB {self.desa_nama}"
+        # Translators: a kampung without a name of its own, called after its village.
+        return self.nama_kampung or _("Kampung KB %(desa)s") % {"desa": self.desa_nama}

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..rules.targets import is_upper_rank
+
 
 class ClassificationLevel(models.Model):
     """One of the four ordered levels; rows so a district can relabel the top one without code."""
@@ -38,8 +40,5 @@ class ClassificationLevel(models.Model):
 
     @property
     def is_upper(self) -> bool:
-        """Mandiri or above: what the 5%-a-year target counts."""
-        return self.rank >= UPPER_LEVEL_MIN_RANK
-
-
-UPPER_LEVEL_MIN_RANK = 3  # mandiri
+        """Mandiri or above: what the 5%-a-year target counts (``rules.targets``)."""
+        return is_upper_rank(self.rank)

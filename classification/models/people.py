@@ -92,7 +92,7 @@ class RegionScope(models.Model):
 register(User, app="classification", excluded_fields=["password", "last_login"])
 
 
-def person_name(user) -> str:
+def person_name(user: User | None) -> str:
     """How messages name a person: full name, else username; "pengguna lain" when unknown."""
     if user is None:
         return str(_("pengguna lain"))

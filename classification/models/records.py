@@ -1,5 +1,9 @@
 """A kampung's records: profile versions, monthly figures and activities (kegiatan)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,8 +15,11 @@ from ..rules.vocabularies import DATA_SOURCES, FUNDING_SOURCES, MECHANISMS, POKT
 from .kampung import Kampung
 from .programs import Agency, ThematicProgram
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
+
+def _choices(vocabulary: dict[str, StrOrPromise]) -> list[tuple[str, StrOrPromise]]:
     return list(vocabulary.items())
 
 
@@ -105,7 +112,7 @@ class KampungProfile(models.Model):
         return [code for code, freq in self.mechanisms.items() if freq and freq != Frequency.TIDAK]
 
 
-def _count(label):
+def _count(label: StrOrPromise) -> models.PositiveIntegerField[int, int]:
     return models.PositiveIntegerField(label, default=0)
 
 
@@ -191,9 +198,11 @@ class KampungFigures(models.Model):
         return f"{self.kampung_id} {self.period:%Y-%m}"
 
     @classmethod
-    def field_label(cls, name: str) -> str:
+    def field_label(cls, name: str) -> StrOrPromise:
         """A count field's label, as the figures rules name it in their messages."""
-        return cls._meta.get_field(name).verbose_name
+        field = cls._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a count field, never a relation
+        return field.verbose_name
 
     @property
     def total_users(self) -> int:

@@ -5,13 +5,17 @@ Plain Python, no ORM: ``figures_rule_errors`` is told how to name a field (``lab
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .vocabularies import CONTRACEPTIVE_METHODS, NON_USE_REASONS, POKTAN
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 POKTAN_TARGET_FIELDS = {
     # O1: each poktan's participants are counted against its target group (domain.md §2).
@@ -43,7 +47,9 @@ FIGURE_COUNT_FIELDS = (*FAMILY_FIELDS, *POKTAN_TARGET_FIELDS, *USER_FIELDS, *NOT
 FAMILY_SUBSET_FIELDS = ("families_with_balita", "families_with_remaja", "families_with_lansia")
 
 
-def figures_rule_errors(values, label: Callable[[str], str]) -> list[tuple[str, ValidationError]]:
+def figures_rule_errors(
+    values: Mapping[str, int | None], label: Callable[[str], StrOrPromise]
+) -> list[tuple[str, ValidationError]]:
     """The rules between one month's counts, as (field, error) pairs; empty when they hold.
 
     Pure (no database): ``values`` maps field names to counts, ``None`` or absent for a missing
@@ -83,8 +89,9 @@ def figures_rule_errors(values, label: Callable[[str], str]) -> list[tuple[str, 
     breakdown = [values.get(name) for name in (*USER_FIELDS, *NOT_USING_FIELDS)]
     pus = values.get("pus")
     if pus is not None and None not in breakdown:
-        users = sum(values[name] for name in USER_FIELDS)
-        non_users = sum(values[name] for name in NOT_USING_FIELDS)
+        # ``or 0`` only for the type checker: no count is None here (checked just above).
+        users = sum(values[name] or 0 for name in USER_FIELDS)
+        non_users = sum(values[name] or 0 for name in NOT_USING_FIELDS)
         if users + non_users != pus:
             error = ValidationError(
                 _(

@@ -1,8 +1,10 @@
 """KampungInputs: a kampung's records as the scoring rule reads them, as plain values."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from .vocabularies import (
     CONTRACEPTIVE_METHODS,
@@ -13,11 +15,14 @@ from .vocabularies import (
     POKTAN,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # --------------------------------------------------------------------------------------------
 # Inputs
 # --------------------------------------------------------------------------------------------
 
-_SET_FIELDS: Final[dict[str, Mapping[str, str]]] = {
+_SET_FIELDS: Final[dict[str, Mapping[str, StrOrPromise]]] = {
     "funding_sources": FUNDING_SOURCES,
     "poktan_present": POKTAN,
     "data_sources": DATA_SOURCES,

@@ -57,12 +57,6 @@ def level_rank(code: str) -> int:
     return Level(code).rank
 
 
-def next_level(code: str) -> Level | None:
-    """The level one step above ``code``, or ``None`` at paripurna."""
-    rank = level_rank(code)
-    return LEVEL_ORDER[rank] if rank < len(LEVEL_ORDER) else None
-
-
 def parse_level(text: str, labels: Mapping[str, str] | None = None) -> Level:
     """Read a level from a code or label, ignoring case and surrounding spaces.
 

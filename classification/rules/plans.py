@@ -1,9 +1,15 @@
 """What is missing for the next level: each group's gap and the smallest changes that close it."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .inputs import KampungInputs
 from .levels import DEFAULT_LABELS, Level
@@ -45,13 +51,29 @@ from .vocabularies import (
     UNMET_NEED_REASONS,
 )
 
-_TARGET_NOUNS: Final[dict[str, str]] = {
-    "bkb": "keluarga dengan balita",
-    "bkr": "keluarga dengan remaja",
-    "bkl": "keluarga dengan lansia",
-    "uppka": "keluarga",
-    "pikr": "remaja",
-}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _target_group(code: str, count: int) -> str:
+    """A poktan's target group, counted: "200 keluarga dengan balita"."""
+    if code == "bkb":
+        text = ngettext(
+            "%(count)s keluarga dengan balita", "%(count)s keluarga dengan balita", count
+        )
+    elif code == "bkr":
+        text = ngettext(
+            "%(count)s keluarga dengan remaja", "%(count)s keluarga dengan remaja", count
+        )
+    elif code == "bkl":
+        text = ngettext(
+            "%(count)s keluarga dengan lansia", "%(count)s keluarga dengan lansia", count
+        )
+    elif code == "uppka":
+        text = ngettext("%(count)s keluarga", "%(count)s keluarga", count)
+    else:
+        text = ngettext("%(count)s remaja", "%(count)s remaja", count)
+    return text % {"count": _fmt(count)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,10 +135,16 @@ class GroupGap:
     @property
     def heading(self) -> str:
         """E.g. "Input 2,60 → perlu 2 poin lagi agar indeks mencapai 3,00"."""
-        return (
-            f"{GROUP_LABELS[self.group]} {format_decimal(self.index)} → perlu "
-            f"{self.points_needed} poin lagi agar indeks mencapai {format_decimal(MET_THRESHOLD)}"
-        )
+        return ngettext(
+            "%(group)s %(index)s → perlu %(points)s poin lagi agar indeks mencapai %(threshold)s",
+            "%(group)s %(index)s → perlu %(points)s poin lagi agar indeks mencapai %(threshold)s",
+            self.points_needed,
+        ) % {
+            "group": GROUP_LABELS[self.group],
+            "index": format_decimal(self.index),
+            "points": self.points_needed,
+            "threshold": format_decimal(MET_THRESHOLD),
+        }
 
 
 @dataclass(frozen=True)
@@ -131,21 +159,24 @@ class NextLevelPlan:
     target_level: Level | None
     groups: tuple[GroupGap, ...]
 
-    @property
-    def sufficient(self) -> bool:
-        return all(gap.sufficient for gap in self.groups)
-
     def texts(self, labels: Mapping[str, str] | None = None) -> list[str]:
-        """The plan as plain Bahasa Indonesia lines (decimal comma), headings first per group."""
+        """The plan as plain lines in the active language (Bahasa Indonesia: decimal comma),
+        headings first per group."""
         if self.target_level is None:
             return []
         names = {**DEFAULT_LABELS, **(labels or {})}
-        groups = _join([GROUP_LABELS[gap.group] for gap in self.groups], "dan")
+        groups = _join([str(GROUP_LABELS[gap.group]) for gap in self.groups], "and")
         lines = [
-            (
-                f"Menuju {names[self.target_level.value]}: indeks {groups} harus mencapai "
-                f"minimal {format_decimal(MET_THRESHOLD)}"
+            ngettext(
+                "Menuju %(level)s: indeks %(groups)s harus mencapai minimal %(threshold)s",
+                "Menuju %(level)s: indeks %(groups)s harus mencapai minimal %(threshold)s",
+                len(self.groups),
             )
+            % {
+                "level": names[self.target_level.value],
+                "groups": groups,
+                "threshold": format_decimal(MET_THRESHOLD),
+            }
         ]
         for gap in self.groups:
             lines.append(gap.heading)
@@ -155,14 +186,21 @@ class NextLevelPlan:
 
 
 def _fmt(count: int) -> str:
-    """A count for users, with Indonesian thousands separators ("1.250")."""
-    return f"{count:,}".replace(",", ".")
+    """A count for users, grouped as the active language does ("1.250"; English "1,250")."""
+    return number_format(count, force_grouping=True)
 
 
 def _join(items: Sequence[str], conjunction: str) -> str:
+    """``items`` as a list in a sentence: "A, B dan C" (conjunction "and") or "A, B atau C"
+    ("or"), in the active language."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+    parts = {"items": ", ".join(items[:-1]), "last": items[-1]}
+    if conjunction == "or":
+        # Translators: the end of a list of options to choose from: "APBN, APBD atau CSR".
+        return _("%(items)s atau %(last)s") % parts
+    # Translators: the end of a list: "Input dan Proses", "UPPKA dan PIK-R".
+    return _("%(items)s dan %(last)s") % parts
 
 
 def apply_changes(inputs: KampungInputs, changes: Iterable[Change]) -> KampungInputs:
@@ -177,11 +215,6 @@ def apply_changes(inputs: KampungInputs, changes: Iterable[Change]) -> KampungIn
         else:
             updates[change.name] = (current or 0) + change.value
     return replace(inputs, **updates)
-
-
-def apply_suggestions(inputs: KampungInputs, suggestions: Iterable[Suggestion]) -> KampungInputs:
-    """A copy of ``inputs`` with every suggestion's changes applied, in order."""
-    return apply_changes(inputs, [c for s in suggestions for c in s.changes])
 
 
 def points_needed(scores: Sequence[int]) -> int:
@@ -221,31 +254,89 @@ _Step = tuple[str, tuple[Change, ...]] | str
 
 
 def _set_step(
-    inputs: KampungInputs, code: str, name: str, score: int, vocabulary: Mapping[str, str]
+    inputs: KampungInputs,
+    code: str,
+    name: str,
+    score: int,
+    vocabulary: Mapping[str, StrOrPromise],
+    later: bool = False,
 ) -> _Step:
     current: frozenset[str] = getattr(inputs, name)
     missing = [c for c in vocabulary if c not in current]
     needed = MINIMUMS[code][score - 1] - len(current)
-    labels = [vocabulary[c] for c in missing]
-    again = " lagi" if current else ""
-    if needed == len(missing):
-        chosen = _join(labels, "dan")
-        action = {
-            "i2": f"Tambahkan sumber dana {chosen}",
-            "i3": f"Bentuk poktan {chosen}",
-            "p1": f"Gunakan {chosen} dalam perencanaan",
-            "p2": f"Laksanakan {chosen}",
-        }[code]
+    labels = [str(vocabulary[c]) for c in missing]
+    counts = {"current": len(current), "total": len(vocabulary)}
+    if later:
+        status = _("setelah langkah sebelumnya: %(current)s dari %(total)s") % counts
     else:
-        options = _join(labels, "atau")
-        action = {
-            "i2": f"Tambahkan {needed} sumber dana{again}, pilih dari: {options}",
-            "i3": f"Bentuk {needed} poktan{again}, pilih dari: {options}",
-            "p1": f"Gunakan {needed} sumber data{again} dalam perencanaan, pilih dari: {options}",
-            "p2": f"Laksanakan {needed} mekanisme operasional{again}, pilih dari: {options}",
-        }[code]
-    action += f" (sekarang {len(current)} dari {len(vocabulary)})"
-    return action, (Change(name, frozenset(missing[:needed])),)
+        status = _("sekarang %(current)s dari %(total)s") % counts
+    if needed == len(missing):
+        values: dict[str, object] = {"chosen": _join(labels, "and"), "status": status}
+        if code == "i2":
+            action = ngettext(
+                "Tambahkan sumber dana %(chosen)s (%(status)s)",
+                "Tambahkan sumber dana %(chosen)s (%(status)s)",
+                len(labels),
+            )
+        elif code == "i3":
+            action = _("Bentuk poktan %(chosen)s (%(status)s)")
+        elif code == "p1":
+            action = _("Gunakan %(chosen)s dalam perencanaan (%(status)s)")
+        else:
+            action = _("Laksanakan %(chosen)s (%(status)s)")
+        return action % values, (Change(name, frozenset(missing[:needed])),)
+    values = {"count": needed, "options": _join(labels, "or"), "status": status}
+    if code == "i2" and current:
+        action = ngettext(
+            "Tambahkan %(count)s sumber dana lagi, pilih dari: %(options)s (%(status)s)",
+            "Tambahkan %(count)s sumber dana lagi, pilih dari: %(options)s (%(status)s)",
+            needed,
+        )
+    elif code == "i2":
+        action = ngettext(
+            "Tambahkan %(count)s sumber dana, pilih dari: %(options)s (%(status)s)",
+            "Tambahkan %(count)s sumber dana, pilih dari: %(options)s (%(status)s)",
+            needed,
+        )
+    elif code == "i3" and current:
+        action = ngettext(
+            "Bentuk %(count)s poktan lagi, pilih dari: %(options)s (%(status)s)",
+            "Bentuk %(count)s poktan lagi, pilih dari: %(options)s (%(status)s)",
+            needed,
+        )
+    elif code == "i3":
+        action = ngettext(
+            "Bentuk %(count)s poktan, pilih dari: %(options)s (%(status)s)",
+            "Bentuk %(count)s poktan, pilih dari: %(options)s (%(status)s)",
+            needed,
+        )
+    elif code == "p1" and current:
+        action = ngettext(
+            "Gunakan %(count)s sumber data lagi dalam perencanaan, pilih dari: %(options)s "
+            "(%(status)s)",
+            "Gunakan %(count)s sumber data lagi dalam perencanaan, pilih dari: %(options)s "
+            "(%(status)s)",
+            needed,
+        )
+    elif code == "p1":
+        action = ngettext(
+            "Gunakan %(count)s sumber data dalam perencanaan, pilih dari: %(options)s (%(status)s)",
+            "Gunakan %(count)s sumber data dalam perencanaan, pilih dari: %(options)s (%(status)s)",
+            needed,
+        )
+    elif current:
+        action = ngettext(
+            "Laksanakan %(count)s mekanisme operasional lagi, pilih dari: %(options)s (%(status)s)",
+            "Laksanakan %(count)s mekanisme operasional lagi, pilih dari: %(options)s (%(status)s)",
+            needed,
+        )
+    else:
+        action = ngettext(
+            "Laksanakan %(count)s mekanisme operasional, pilih dari: %(options)s (%(status)s)",
+            "Laksanakan %(count)s mekanisme operasional, pilih dari: %(options)s (%(status)s)",
+            needed,
+        )
+    return action % values, (Change(name, frozenset(missing[:needed])),)
 
 
 def _added_for_share(participants: int, target: int, wanted: int) -> int | None:
@@ -255,7 +346,7 @@ def _added_for_share(participants: int, target: int, wanted: int) -> int | None:
     )
 
 
-def _participation_step(inputs: KampungInputs, score: int) -> _Step:
+def _participation_step(inputs: KampungInputs, score: int, later: bool = False) -> _Step:
     shares = poktan_participation(inputs)
     total = sum(share or 0 for share in shares.values())
     minimum = MINIMUMS["o1"][score - 1]
@@ -270,7 +361,7 @@ def _participation_step(inputs: KampungInputs, score: int) -> _Step:
         if target and participants < target and (shares[code] or 0) < 100:
             open_poktan.append((code not in inputs.poktan_present, target, code, participants))
     if not open_poktan:
-        return (
+        return _(
             "O1 Partisipasi poktan: isi jumlah keluarga, keluarga dengan balita/remaja/lansia "
             "dan remaja serta peserta tiap poktan agar partisipasi poktan bisa dihitung"
         )
@@ -285,129 +376,208 @@ def _participation_step(inputs: KampungInputs, score: int) -> _Step:
             continue
         shortfall -= percent(participants + extra, target) - share
         changes.append(Change(f"participants_{code}", extra))
-        formed = f"; bentuk dulu poktan {POKTAN[code]}" if absent else ""
+        counts = {"participants": _fmt(participants), "target": _target_group(code, target)}
         if getattr(inputs, f"participants_{code}") is None:
-            now = f"belum tercatat; sasaran {_fmt(target)} {_TARGET_NOUNS[code]}"
+            status = _("belum tercatat; sasaran %(target)s") % counts
+        elif later:
+            status = _("setelah langkah sebelumnya: %(participants)s dari %(target)s") % counts
         else:
-            now = f"sekarang {_fmt(participants)} dari {_fmt(target)} {_TARGET_NOUNS[code]}"
-        parts.append(f"{_fmt(extra)} peserta {POKTAN[code]} ({now}{formed})")
+            status = _("sekarang %(participants)s dari %(target)s") % counts
+        values = {"count": _fmt(extra), "poktan": POKTAN[code], "status": status}
+        if absent:
+            part = ngettext(
+                "%(count)s peserta %(poktan)s (%(status)s; bentuk dulu poktan %(poktan)s)",
+                "%(count)s peserta %(poktan)s (%(status)s; bentuk dulu poktan %(poktan)s)",
+                extra,
+            )
+        else:
+            part = ngettext(
+                "%(count)s peserta %(poktan)s (%(status)s)",
+                "%(count)s peserta %(poktan)s (%(status)s)",
+                extra,
+            )
+        parts.append(part % values)
     if shortfall > 0:
-        return (
+        return _(
             "O1 Partisipasi poktan: tidak bisa naik lagi dengan sasaran yang tercatat; lengkapi "
             "data sasaran semua poktan"
         )
     current = participation_percent(inputs) or 0
-    action = (
-        f"Naikkan partisipasi poktan dari rata-rata {current}% ke minimal {minimum}%: "
-        f"tambah {_join(parts, 'dan')}"
-    )
+    action = _(
+        "Naikkan partisipasi poktan dari rata-rata %(current)s%% ke minimal %(minimum)s%%: "
+        "tambah %(participants)s"
+    ) % {"current": current, "minimum": minimum, "participants": _join(parts, "and")}
     return action, tuple(changes)
 
 
-def _cpr_step(inputs: KampungInputs, score: int) -> _Step:
+def _cpr_step(inputs: KampungInputs, score: int, later: bool = False) -> _Step:
     pus = inputs.pus
     if not pus:
         if pus is None:
-            return "O2 CPR: isi jumlah PUS agar CPR bisa dihitung"
-        return "O2 CPR: jumlah PUS tercatat 0; periksa dan perbarui data PUS"
+            return _("O2 CPR: isi jumlah PUS agar CPR bisa dihitung")
+        return _("O2 CPR: jumlah PUS tercatat 0; periksa dan perbarui data PUS")
     users = kb_users(inputs) or 0
     minimum = MINIMUMS["o2"][score - 1]
     extra = _smallest(1, pus - users, lambda d: percent(users + d, pus) >= minimum)
     if extra is None:  # pragma: no cover - 100% always reaches the top band
-        return "O2 CPR: periksa data PUS dan peserta KB"
+        return _("O2 CPR: periksa data PUS dan peserta KB")
     changes = (Change("users_implan", extra),)
+    values = {"minimum": minimum, "count": _fmt(extra), "pus": _fmt(pus)}
     if kb_users(inputs) is None:
-        action = (
-            f"Catat peserta KB aktif per metode: untuk CPR minimal {minimum}% perlu "
-            f"{_fmt(extra)} peserta KB dari {_fmt(pus)} PUS"
+        action = ngettext(
+            "Catat peserta KB aktif per metode: untuk CPR minimal %(minimum)s%% perlu "
+            "%(count)s peserta KB dari %(pus)s PUS",
+            "Catat peserta KB aktif per metode: untuk CPR minimal %(minimum)s%% perlu "
+            "%(count)s peserta KB dari %(pus)s PUS",
+            extra,
         )
+        return action % values, changes
+    counts = {"users": _fmt(users), "pus": _fmt(pus)}
+    if later:
+        status = _("setelah langkah sebelumnya: %(users)s dari %(pus)s PUS ber-KB") % counts
     else:
-        action = (
-            f"Naikkan CPR dari {cpr_percent(inputs)}% ke minimal {minimum}%: tambah "
-            f"{_fmt(extra)} peserta KB aktif, sebaiknya IUD/implan (sekarang {_fmt(users)} dari "
-            f"{_fmt(pus)} PUS ber-KB)"
-        )
-    return action, changes
+        status = _("sekarang %(users)s dari %(pus)s PUS ber-KB") % counts
+    action = ngettext(
+        "Naikkan CPR dari %(current)s%% ke minimal %(minimum)s%%: tambah %(count)s peserta KB "
+        "aktif, sebaiknya IUD/implan (%(status)s)",
+        "Naikkan CPR dari %(current)s%% ke minimal %(minimum)s%%: tambah %(count)s peserta KB "
+        "aktif, sebaiknya IUD/implan (%(status)s)",
+        extra,
+    )
+    return action % {**values, "current": cpr_percent(inputs), "status": status}, changes
 
 
-def _mkjp_step(inputs: KampungInputs, score: int) -> _Step:
+def _mkjp_step(inputs: KampungInputs, score: int, later: bool = False) -> _Step:
     recorded = kb_users(inputs)
     if recorded is None:
-        return "O3 MKJP: catat peserta KB aktif per metode agar MKJP bisa dihitung"
+        return _("O3 MKJP: catat peserta KB aktif per metode agar MKJP bisa dihitung")
     users = recorded
     minimum = MINIMUMS["o3"][score - 1]
     if users == 0:
-        action = "Layani peserta KB dengan MKJP (IUD, implan, MOW atau MOP): sekarang 0 peserta KB"
+        action = _(
+            "Layani peserta KB dengan MKJP (IUD, implan, MOW atau MOP): sekarang 0 peserta KB"
+        )
         return action, (Change("users_implan", 1),)
     mkjp = mkjp_users(inputs)
     switch = _smallest(1, users - mkjp, lambda s: percent(mkjp + s, users) >= minimum)
     if switch is None:  # pragma: no cover - 100% always reaches the top band
-        return "O3 MKJP: periksa data peserta KB per metode"
+        return _("O3 MKJP: periksa data peserta KB per metode")
     short_term = [f"users_{m}" for m in SHORT_TERM_METHODS]
     changes = (Change("users_implan", switch), *_take(inputs, short_term, switch))
-    action = (
-        f"Naikkan MKJP dari {mkjp_percent(inputs)}% ke minimal {minimum}%: ajak {_fmt(switch)} "
-        f"peserta pil/suntik/kondom beralih ke IUD, implan, MOW atau MOP (sekarang "
-        f"{_fmt(mkjp)} dari {_fmt(users)} peserta KB memakai MKJP)"
-    )
+    counts = {"mkjp": _fmt(mkjp), "users": _fmt(users)}
+    if later:
+        status = ngettext(
+            "setelah langkah sebelumnya: %(mkjp)s dari %(users)s peserta KB memakai MKJP",
+            "setelah langkah sebelumnya: %(mkjp)s dari %(users)s peserta KB memakai MKJP",
+            users,
+        )
+    else:
+        status = ngettext(
+            "sekarang %(mkjp)s dari %(users)s peserta KB memakai MKJP",
+            "sekarang %(mkjp)s dari %(users)s peserta KB memakai MKJP",
+            users,
+        )
+    action = ngettext(
+        "Naikkan MKJP dari %(current)s%% ke minimal %(minimum)s%%: ajak %(count)s peserta "
+        "pil/suntik/kondom beralih ke IUD, implan, MOW atau MOP (%(status)s)",
+        "Naikkan MKJP dari %(current)s%% ke minimal %(minimum)s%%: ajak %(count)s peserta "
+        "pil/suntik/kondom beralih ke IUD, implan, MOW atau MOP (%(status)s)",
+        switch,
+    ) % {
+        "current": mkjp_percent(inputs),
+        "minimum": minimum,
+        "count": _fmt(switch),
+        "status": status % counts,
+    }
     return action, changes
 
 
-def _unmet_need_step(inputs: KampungInputs, score: int) -> _Step:
+def _unmet_need_step(inputs: KampungInputs, score: int, later: bool = False) -> _Step:
     pus = inputs.pus
     unmet = unmet_count(inputs)
     if pus is None:
-        return "O4 Unmet need: isi jumlah PUS agar unmet need bisa dihitung"
+        return _("O4 Unmet need: isi jumlah PUS agar unmet need bisa dihitung")
     if unmet is None:
-        return (
+        return _(
             "O4 Unmet need: catat PUS yang tidak ber-KB menurut alasan (ingin anak ditunda, "
             "tidak ingin anak lagi)"
         )
     maximum = MAXIMUMS["o4"][score - 1]
     served = _smallest(1, unmet, lambda d: percent(unmet - d, pus) <= maximum)
     if served is None:  # pragma: no cover - 0% always reaches the top band
-        return "O4 Unmet need: periksa data PUS"
+        return _("O4 Unmet need: periksa data PUS")
     reasons = [f"not_using_{r}" for r in UNMET_NEED_REASONS]
     changes = (*_take(inputs, reasons, served), Change("users_implan", served))
-    action = (
-        f"Turunkan unmet need dari {unmet_need_percent(inputs)}% ke maksimal {maximum}%: layani "
-        f"{_fmt(served)} PUS yang ingin menunda atau tidak ingin anak lagi agar ber-KB "
-        f"(sekarang {_fmt(unmet)} dari {_fmt(pus)} PUS)"
-    )
+    counts = {"unmet": _fmt(unmet), "pus": _fmt(pus)}
+    if later:
+        status = _("setelah langkah sebelumnya: %(unmet)s dari %(pus)s PUS") % counts
+    else:
+        status = _("sekarang %(unmet)s dari %(pus)s PUS") % counts
+    action = ngettext(
+        "Turunkan unmet need dari %(current)s%% ke maksimal %(maximum)s%%: layani %(count)s PUS "
+        "yang ingin menunda atau tidak ingin anak lagi agar ber-KB (%(status)s)",
+        "Turunkan unmet need dari %(current)s%% ke maksimal %(maximum)s%%: layani %(count)s PUS "
+        "yang ingin menunda atau tidak ingin anak lagi agar ber-KB (%(status)s)",
+        served,
+    ) % {
+        "current": unmet_need_percent(inputs),
+        "maximum": maximum,
+        "count": _fmt(served),
+        "status": status,
+    }
     return action, changes
 
 
-def _step(code: str, inputs: KampungInputs, score: int) -> _Step:
+def _step(code: str, inputs: KampungInputs, score: int, later: bool = False) -> _Step:
     """The smallest concrete change raising indicator ``code`` from ``score`` by at least one
-    band, or a note when the figures it needs are missing."""
+    band, or a note when the figures it needs are missing. ``later``: the indicator's earlier
+    suggestions are applied already, so the figures quoted are those after them."""
     if code == "i1":
         if not inputs.pokja_exists:
-            return "Bentuk Pokja Kampung KB dengan SK Kepala Desa/Lurah", (
+            return _("Bentuk Pokja Kampung KB dengan SK Kepala Desa/Lurah"), (
                 Change("pokja_exists", True),
             )
         if not inputs.pokja_has_members:
-            return "Tetapkan susunan anggota Pokja (pengurus dan seksi)", (
+            return _("Tetapkan susunan anggota Pokja (pengurus dan seksi)"), (
                 Change("pokja_has_members", True),
             )
-        return "Latih anggota Pokja", (Change("pokja_members_trained", True),)
+        return _("Latih anggota Pokja"), (Change("pokja_members_trained", True),)
     if code == "i4":
         if not inputs.has_sekretariat:
-            return "Sediakan Sekretariat Kampung KB", (Change("has_sekretariat", True),)
-        return "Bentuk Rumah DataKu", (Change("has_rumah_dataku", True),)
+            return _("Sediakan Sekretariat Kampung KB"), (Change("has_sekretariat", True),)
+        return _("Bentuk Rumah DataKu"), (Change("has_rumah_dataku", True),)
     if code == "i5":
         if not inputs.has_pendamping:
-            return "Dapatkan pendamping PLKB/PKB", (Change("has_pendamping", True),)
-        return "Terbitkan regulasi tentang Kampung KB (SK, Instruksi atau SE)", (
+            return _("Dapatkan pendamping PLKB/PKB"), (Change("has_pendamping", True),)
+        return _("Terbitkan regulasi tentang Kampung KB (SK, Instruksi atau SE)"), (
             Change("has_regulation", True),
         )
     if code == "p3":
         current = inputs.cross_sector_agencies or 0
         minimum = MINIMUMS["p3"][score - 1]
-        again = " lagi" if current else ""
-        action = (
-            f"Libatkan {minimum - current} instansi lintas sektor{again} dalam kegiatan "
-            f"(sekarang {current}, perlu minimal {minimum}; kantor KB/BKKBN tidak dihitung)"
-        )
+        counts = {"current": current, "minimum": minimum}
+        if later:
+            status = _(
+                "setelah langkah sebelumnya: %(current)s, perlu minimal %(minimum)s; kantor "
+                "KB/BKKBN tidak dihitung"
+            )
+        else:
+            status = _(
+                "sekarang %(current)s, perlu minimal %(minimum)s; kantor KB/BKKBN tidak dihitung"
+            )
+        if current:
+            action = ngettext(
+                "Libatkan %(count)s instansi lintas sektor lagi dalam kegiatan (%(status)s)",
+                "Libatkan %(count)s instansi lintas sektor lagi dalam kegiatan (%(status)s)",
+                minimum - current,
+            )
+        else:
+            action = ngettext(
+                "Libatkan %(count)s instansi lintas sektor dalam kegiatan (%(status)s)",
+                "Libatkan %(count)s instansi lintas sektor dalam kegiatan (%(status)s)",
+                minimum - current,
+            )
+        action %= {"count": minimum - current, "status": status % counts}
         return action, (Change("cross_sector_agencies", minimum - current),)
     set_steps = {
         "i2": ("funding_sources", FUNDING_SOURCES),
@@ -417,14 +587,14 @@ def _step(code: str, inputs: KampungInputs, score: int) -> _Step:
     }
     if code in set_steps:
         name, vocabulary = set_steps[code]
-        return _set_step(inputs, code, name, score, vocabulary)
+        return _set_step(inputs, code, name, score, vocabulary, later)
     output_steps = {
         "o1": _participation_step,
         "o2": _cpr_step,
         "o3": _mkjp_step,
         "o4": _unmet_need_step,
     }
-    return output_steps[code](inputs, score)
+    return output_steps[code](inputs, score, later)
 
 
 def _group_gap(group: str, inputs: KampungInputs, scores: Scores, index: Decimal) -> GroupGap:
@@ -444,18 +614,23 @@ def _group_gap(group: str, inputs: KampungInputs, scores: Scores, index: Decimal
             current = SCORERS[code](state)
             if current >= MAX_SCORES[code]:
                 continue
-            step = _step(code, state, current)
+            # After the first round, the figures quoted are those after this indicator's
+            # earlier suggestions.
+            step = _step(code, state, current, later=not first_round)
             if isinstance(step, str):
                 if first_round:
                     notes.append(step)
                 continue
             action, changes = step
-            if not first_round:
-                # The figures quoted are those after this indicator's earlier suggestions.
-                action = action.replace("(sekarang ", "(setelah langkah sebelumnya: ")
             after = apply_changes(state, changes)
             target = SCORERS[code](after)
-            text = f"{code.upper()} {INDICATOR_LABELS[code]} (skor {current} → {target}): {action}"
+            text = _("%(code)s %(indicator)s (skor %(current)s → %(target)s): %(action)s") % {
+                "code": code.upper(),
+                "indicator": INDICATOR_LABELS[code],
+                "current": current,
+                "target": target,
+                "action": action,
+            }
             suggestions.append(Suggestion(group, code, current, target, text, changes))
             gained += target - current
             states[code] = after
@@ -511,7 +686,7 @@ def next_level_plan(inputs: KampungInputs) -> NextLevelPlan:
 
 
 def missing_for_next_level(inputs: KampungInputs) -> list[str]:
-    """What is missing for the next level, in plain Bahasa Indonesia; empty at paripurna.
+    """What is missing for the next level, in the active language; empty at paripurna.
 
     E.g. ``["Menuju Berkembang: indeks Proses harus mencapai minimal 3,00",
     "Proses 2,33 → perlu 2 poin lagi agar indeks mencapai 3,00",

@@ -322,7 +322,8 @@ class GroupIndices:
         """The index of "input", "proses" or "output"."""
         if group not in GROUPS:
             raise ValueError(f"unknown group {group!r}")
-        return getattr(self, group)
+        index: Decimal = getattr(self, group)
+        return index
 
     def met(self, group: str) -> bool:
         """Whether ``group`` is met (index ≥ 3.00)."""

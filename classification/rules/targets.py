@@ -9,6 +9,11 @@ When the base changes (new kampung launched), each year's quota comes from that 
 so past years keep the targets they had: 135 → 141 in 2027 gives 7 for 2026 and 8 for 2027
 (targets 24, 32). §4 asks for two views of a year, both here: how many kampung *moved up* into
 mandiri/paripurna during it (``moved_up``), and the *net* change of the mandiri+ count.
+
+Everything the selectors, roll-ups, views and templates need of the rule is here: the defaults
+(``DEFAULT_PERCENT``, ``DEFAULT_ROUNDING``, which ``models.TargetPolicy`` uses as its field
+defaults), what "mandiri or above" means (``UPPER_MIN_RANK``, ``is_upper_rank``), and, through
+``TargetRule``, the dates each year is counted on and the quota and targets of a policy.
 """
 
 from __future__ import annotations
@@ -18,30 +23,49 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
 
 from .levels import Level, level_rank
 
-ROUNDING_UP = "up"
+# How the quota is rounded to whole kampung (``TargetPolicy.Rounding`` labels these codes).
+ROUNDING_UP: Final = "up"
 
 
-ROUNDING_NEAREST = "nearest"
+ROUNDING_NEAREST: Final = "nearest"  # half rounds up: 6.5 → 7 (not to even)
 
 
-ROUNDING_DOWN = "down"
+ROUNDING_DOWN: Final = "down"
 
 
-DEFAULT_PERCENT = Decimal("5")
+ROUNDINGS: Final[tuple[str, ...]] = (ROUNDING_UP, ROUNDING_NEAREST, ROUNDING_DOWN)
 
 
-# Mandiri and paripurna: what the target counts (domain.md §4).
-UPPER_MIN_RANK = Level.MANDIRI.rank
+# The district's announcement: 5% a year, rounded up (§4). The model's field defaults.
+DEFAULT_PERCENT: Final = Decimal("5")
+
+
+DEFAULT_ROUNDING: Final = ROUNDING_UP
+
+
+# Mandiri and paripurna: what the target counts (domain.md §4). The one definition of
+# "mandiri or above": models, selectors and charts ask ``is_upper_rank`` / ``is_upper``.
+UPPER_MIN_RANK: Final = Level.MANDIRI.rank
 
 
 DAYS_PER_YEAR = 365
 
 
-def annual_quota(base: int, percent: Decimal, rounding: str = ROUNDING_UP) -> int:
+def is_upper_rank(rank: int) -> bool:
+    """Whether a level of this rank (1 dasar … 4 paripurna) is mandiri or above."""
+    return rank >= UPPER_MIN_RANK
+
+
+def annual_quota(base: int, percent: Decimal, rounding: str = DEFAULT_ROUNDING) -> int:
     """How many kampung must move up to mandiri/paripurna in one year: ``percent`` of ``base``.
+
+    Exact decimal arithmetic, then ``rounding``: up (ceiling), down (floor), or nearest with a
+    half rounding up (``ROUND_HALF_UP``, not to even). 135 × 5% = 6.75 → 7 up, 6 down, 7
+    nearest; 130 × 5% = 6.5 → 7 up, 6 down, 7 nearest; 141 × 5% = 7.05 → 8 up, 7 down, 7 nearest.
 
     >>> annual_quota(135, Decimal("5"))
     7
@@ -86,7 +110,7 @@ def targets_by_year(
     bases: Mapping[int, int],
     last_year: int,
     percent: Decimal = DEFAULT_PERCENT,
-    rounding: str = ROUNDING_UP,
+    rounding: str = DEFAULT_ROUNDING,
 ) -> dict[int, int]:
     """The §4 target of every year from the baseline to ``last_year``, each from its own base.
 
@@ -111,7 +135,7 @@ def targets_by_year(
 
 def is_upper(level: str | None) -> bool:
     """Whether a level code is mandiri or above (None, no level yet, is not)."""
-    return level is not None and level_rank(level) >= UPPER_MIN_RANK
+    return level is not None and is_upper_rank(level_rank(level))
 
 
 @dataclass(frozen=True)
@@ -184,7 +208,7 @@ def yearly_progress(
     total: int | None = None,
     bases: Mapping[int, int] | None = None,
     percent: Decimal = DEFAULT_PERCENT,
-    rounding: str = ROUNDING_UP,
+    rounding: str = DEFAULT_ROUNDING,
     movements: Mapping[int, Movement] | None = None,
 ) -> list[YearProgress]:
     """Target against actual for every year from the baseline up to and including ``current_year``.
@@ -237,6 +261,113 @@ def yearly_progress(
         )
         for year in range(baseline_year, current_year + 1)
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# A district's policy: the dates each year is counted on, its quota and its targets
+# --------------------------------------------------------------------------------------------
+
+
+def year_start(*, today: datetime.date, baseline_date: datetime.date) -> datetime.date:
+    """The day whose level counts as "at the start of" ``today``'s year: 31 December of the
+    year before, or the baseline date in the baseline year (the history begins there)."""
+    return max(datetime.date(today.year - 1, 12, 31), baseline_date)
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """One district's target policy as the arithmetic reads it (``TargetPolicy.rule``).
+
+    Every date a year is counted on comes from here, so the target page, the dashboard, the
+    report and the roll-ups count the same days: a year's *base* (active kampung at its start)
+    on 1 January, in the baseline year on the baseline date; its *actual* (mandiri+) at
+    31 December, in the current year today; its movement from the end of the year before (the
+    baseline date in the baseline year) to its end.
+    """
+
+    baseline_date: datetime.date
+    percent: Decimal = DEFAULT_PERCENT
+    rounding: str = DEFAULT_ROUNDING
+
+    @property
+    def baseline_year(self) -> int:
+        return self.baseline_date.year
+
+    def years(self, today: datetime.date) -> list[int]:
+        """The baseline year to ``today``'s year (none when the baseline lies in a later year)."""
+        return list(range(self.baseline_year, today.year + 1))
+
+    def base_date(self, year: int) -> datetime.date:
+        """The day ``year``'s base is counted on: 1 January, or the baseline date."""
+        return self.baseline_date if year == self.baseline_year else datetime.date(year, 1, 1)
+
+    def base_dates(self, today: datetime.date) -> dict[int, datetime.date]:
+        """``base_date`` of every year up to ``today``'s.
+
+        >>> TargetRule(datetime.date(2025, 7, 31)).base_dates(datetime.date(2026, 5, 1))
+        {2025: datetime.date(2025, 7, 31), 2026: datetime.date(2026, 1, 1)}
+        """
+        return {year: self.base_date(year) for year in self.years(today)}
+
+    def year_end(self, year: int, today: datetime.date) -> datetime.date:
+        """The day ``year``'s actual is counted on: 31 December, or ``today`` in its own year."""
+        return today if year == today.year else datetime.date(year, 12, 31)
+
+    def year_start(self, year: int) -> datetime.date:
+        """The day ``year``'s movement is counted from (see the module's ``year_start``)."""
+        return year_start(today=datetime.date(year, 1, 1), baseline_date=self.baseline_date)
+
+    def periods(self, today: datetime.date) -> dict[int, tuple[datetime.date, datetime.date]]:
+        """Each year's (start, end) up to ``today``: the movement ``moved_up`` counts."""
+        return {
+            year: (self.year_start(year), self.year_end(year, today)) for year in self.years(today)
+        }
+
+    def pace_since(self, today: datetime.date) -> datetime.date:
+        """Where the pace window starts: twelve months back, or the baseline if more recent."""
+        return max(year_before(today), self.baseline_date)
+
+    def quota(self, base: int) -> int:
+        """``annual_quota`` of ``base`` with this policy's percent and rounding."""
+        return annual_quota(base, self.percent, self.rounding)
+
+    def targets(
+        self, *, baseline_upper: int, bases: Mapping[int, int], last_year: int
+    ) -> dict[int, int]:
+        """``targets_by_year`` with this policy's percent and rounding."""
+        return targets_by_year(
+            baseline_year=self.baseline_year,
+            baseline_upper=baseline_upper,
+            bases=bases,
+            last_year=last_year,
+            percent=self.percent,
+            rounding=self.rounding,
+        )
+
+    def target_in(self, year: int, *, baseline_upper: int, bases: Mapping[int, int]) -> int:
+        """The cumulative target of ``year`` alone (the roll-ups' one number per district)."""
+        return self.targets(baseline_upper=baseline_upper, bases=bases, last_year=year)[year]
+
+    def progress(
+        self,
+        *,
+        baseline_upper: int,
+        bases: Mapping[int, int],
+        actual_by_year: Mapping[int, int],
+        current_year: int,
+        movements: Mapping[int, Movement] | None = None,
+    ) -> list[YearProgress]:
+        """``yearly_progress`` with this policy's percent and rounding, a base per year."""
+        return yearly_progress(
+            baseline_year=self.baseline_year,
+            baseline_upper=baseline_upper,
+            bases=bases,
+            actual_by_year=actual_by_year,
+            current_year=current_year,
+            percent=self.percent,
+            rounding=self.rounding,
+            movements=movements,
+        )
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,22 +1,32 @@
 """The codes Pokja records use (funding, poktan, methods, reasons) and the indicator groups."""
 
-from typing import Final
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Labels are lazy (translated where they are shown); acronyms (APBN, BKB, CPR …) read the same
+# in every language and stay plain.
 
 # --------------------------------------------------------------------------------------------
 # Vocabularies (domain.md §2 table and §3)
 # --------------------------------------------------------------------------------------------
 
-FUNDING_SOURCES: Final[dict[str, str]] = {
+FUNDING_SOURCES: Final[dict[str, StrOrPromise]] = {
     "apbn": "APBN",
     "apbd": "APBD",
-    "dana_desa": "Dana Desa",
-    "hibah": "Donasi/Hibah",
+    "dana_desa": _("Dana Desa"),
+    "hibah": _("Donasi/Hibah"),
     "csr": "CSR",
-    "swadaya": "Swadaya",
+    "swadaya": _("Swadaya"),
 }
 
 
-POKTAN: Final[dict[str, str]] = {
+POKTAN: Final[dict[str, StrOrPromise]] = {
     "bkb": "BKB",
     "bkr": "BKR",
     "bkl": "BKL",
@@ -25,21 +35,21 @@ POKTAN: Final[dict[str, str]] = {
 }
 
 
-DATA_SOURCES: Final[dict[str, str]] = {
-    "pk": "PK dan pemutakhiran data",
-    "rutin_bkkbn": "data rutin BKKBN",
-    "potensi_desa": "data Potensi Desa",
-    "sektoral": "data sektoral",
-    "lainnya": "sumber data lainnya",
+DATA_SOURCES: Final[dict[str, StrOrPromise]] = {
+    "pk": _("PK dan pemutakhiran data"),
+    "rutin_bkkbn": _("data rutin BKKBN"),
+    "potensi_desa": _("data Potensi Desa"),
+    "sektoral": _("data sektoral"),
+    "lainnya": _("sumber data lainnya"),
 }
 
 
-MECHANISMS: Final[dict[str, str]] = {
-    "rapat_perencanaan": "rapat perencanaan",
-    "rakor_opd": "rakor dengan OPD",
-    "sosialisasi": "sosialisasi",
-    "monev": "monev",
-    "laporan": "penyusunan laporan",
+MECHANISMS: Final[dict[str, StrOrPromise]] = {
+    "rapat_perencanaan": _("rapat perencanaan"),
+    "rakor_opd": _("rakor dengan OPD"),
+    "sosialisasi": _("sosialisasi"),
+    "monev": _("monev"),
+    "laporan": _("penyusunan laporan"),
 }
 
 
@@ -84,7 +94,11 @@ POKTAN_TARGETS: Final[dict[str, str]] = {
 GROUPS: Final[tuple[str, ...]] = ("input", "proses", "output")
 
 
-GROUP_LABELS: Final[dict[str, str]] = {"input": "Input", "proses": "Proses", "output": "Output"}
+GROUP_LABELS: Final[dict[str, StrOrPromise]] = {
+    "input": _("Input"),
+    "proses": _("Proses"),
+    "output": _("Output"),
+}
 
 
 GROUP_INDICATORS: Final[dict[str, tuple[str, ...]]] = {
@@ -97,17 +111,17 @@ GROUP_INDICATORS: Final[dict[str, tuple[str, ...]]] = {
 INDICATORS: Final[tuple[str, ...]] = tuple(c for g in GROUPS for c in GROUP_INDICATORS[g])
 
 
-INDICATOR_LABELS: Final[dict[str, str]] = {
+INDICATOR_LABELS: Final[dict[str, StrOrPromise]] = {
     "i1": "Pokja",
-    "i2": "Sumber dana",
-    "i3": "Poktan",
-    "i4": "Sarana",
-    "i5": "Pendamping dan regulasi",
-    "p1": "Sumber data perencanaan",
-    "p2": "Mekanisme operasional",
-    "p3": "Kerja sama lintas sektor",
-    "o1": "Partisipasi poktan",
+    "i2": _("Sumber dana"),
+    "i3": _("Poktan"),
+    "i4": _("Sarana"),
+    "i5": _("Pendamping dan regulasi"),
+    "p1": _("Sumber data perencanaan"),
+    "p2": _("Mekanisme operasional"),
+    "p3": _("Kerja sama lintas sektor"),
+    "o1": _("Partisipasi poktan"),
     "o2": "CPR",
     "o3": "MKJP",
-    "o4": "Unmet need",
+    "o4": _("Unmet need"),
 }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
 )
 from django.http import Http404
 
@@ -16,6 +19,9 @@ from ..models import (
     PokjaMembership,
 )
 from ..permissions import BKKBN_GROUP, DP3A_GROUP, access_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # --------------------------------------------------------------------------------------------
 # Pokja accounts, for the DP3A staff who manage them (classification.services.accounts writes them)
@@ -28,7 +34,7 @@ STAFF_GROUPS = (DP3A_GROUP, BKKBN_GROUP)
 _JABATAN_ORDER = {value: index for index, value in enumerate(PokjaMembership.Jabatan.values)}
 
 
-def manageable_pokja_users(*, user):
+def manageable_pokja_users(*, user: User | AnonymousUser) -> QuerySet[User]:
     """The accounts ``user`` may manage, as a lazy queryset (``services.accounts._managed_user``'s
     rule).
 
@@ -52,7 +58,9 @@ def manageable_pokja_users(*, user):
     return users
 
 
-def pokja_account_rows(*, user, q: str = "", active: bool | None = None):
+def pokja_account_rows(
+    *, user: User | AnonymousUser, q: str = "", active: bool | None = None
+) -> QuerySet[PokjaMembership]:
     """One row per Pokja seat of the accounts ``user`` manages, with user and kampung.
 
     A lazy queryset of one query (the table's paginator adds a count), whatever the number of
@@ -89,7 +97,7 @@ def pokja_account_rows(*, user, q: str = "", active: bool | None = None):
     return rows.order_by("kampung__kecamatan__nama", "kampung__desa_nama", "user__username")
 
 
-def managed_pokja_account(*, user, pk: int):
+def managed_pokja_account(*, user: User | AnonymousUser, pk: int) -> User:
     """One account ``user`` may manage, with its seats (two queries); 404 for any other user."""
     seats = PokjaMembership.objects.select_related("kampung__kecamatan").defer("kampung__boundary")
     try:
@@ -102,7 +110,7 @@ def managed_pokja_account(*, user, pk: int):
         raise Http404 from exc
 
 
-def account_kampung_choices(*, user):
+def account_kampung_choices(*, user: User | AnonymousUser) -> QuerySet[Kampung]:
     """Active kampung where ``user`` may seat a new Pokja account, by kecamatan then desa."""
     access = access_for(user)
     kampung = Kampung.objects.active().select_related("kecamatan")

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.paginator import Page, Paginator
-from django.db import models
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -35,9 +35,12 @@ from ..models import (
     PokjaMembership,
 )
 from ..models.people import person_name
-from ..permissions import access_for, can_view_audit, kampung_read_filter
+from ..permissions import Access, access_for, can_view_audit, kampung_read_filter
 from .audit_kinds import KAMPUNG_KINDS, KINDS, KINDS_BY_KEY, Kind, kampung_name, related
-from .changes import BASELINE_REASON, EMPTY, FieldChange, changes_between
+from .changes import BASELINE_REASON, EMPTY, FieldChange, HistoryRow, changes_between
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 PER_PAGE = 50
 
@@ -107,7 +110,7 @@ def _kampung_match(text: str) -> Q:
     return Q(nama_kampung__icontains=text) | Q(desa_nama__icontains=text)
 
 
-def _scope(kind: Kind, access, user) -> Q | None:
+def _scope(kind: Kind, access: Access, user: User | AnonymousUser) -> Q | None:
     """Which of the kind's history rows the viewer may read (None: all of them).
 
     DP3A staff and reviewers read the records of their regions: a kampung's records by the
@@ -137,11 +140,11 @@ def _scope(kind: Kind, access, user) -> Q | None:
     return None
 
 
-def _kampung_q(kind: Kind, kampung_ids) -> Q:
+def _kampung_q(kind: Kind, kampung_ids: Iterable[Any]) -> Q:
     return Q(id__in=kampung_ids) if kind.kampung == "self" else Q(kampung_id__in=kampung_ids)
 
 
-def _parts(*, user, filters: AuditFilters) -> list[tuple[Kind, Q]]:
+def _parts(*, user: User | AnonymousUser, filters: AuditFilters) -> list[tuple[Kind, Q]]:
     """Each kind the filters leave in, with the condition on its history rows."""
     access = access_for(user)
     matching = None
@@ -155,7 +158,8 @@ def _parts(*, user, filters: AuditFilters) -> list[tuple[Kind, Q]]:
             continue
         condition = ~Q(history_change_reason=BASELINE_REASON)
         if kind.skip_unchanged:
-            condition &= ~Q(history_type=CHANGED) | ~_unchanged(kind)
+            # A Q at runtime (Q | Exists, Q._combine); the stubs only know Q | Q.
+            condition &= ~Q(history_type=CHANGED) | ~_unchanged(kind)  # type: ignore[assignment]
         scope = _scope(kind, access, user)
         if scope is not None:
             condition &= scope
@@ -176,9 +180,9 @@ def _parts(*, user, filters: AuditFilters) -> list[tuple[Kind, Q]]:
     return parts
 
 
-def _union(parts: list[tuple[Kind, Q]]):
+def _union(parts: list[tuple[Kind, Q]]) -> QuerySet[Any, tuple[str, int, datetime.datetime]]:
     """(kind, history_id, history_date) of every row the parts select, as one UNION ALL."""
-    selects = [
+    selects: list[QuerySet[Any, tuple[str, int, datetime.datetime]]] = [
         kind.history_model.objects.filter(condition)
         .order_by()
         .annotate(audit_kind=Value(kind.key, output_field=CharField()))
@@ -223,7 +227,7 @@ def _previous(kind: Kind) -> Subquery:
     return Subquery(rows.order_by("-history_date", "-history_id").values("history_id")[:1])
 
 
-def _fetch(kind: Kind, listed: Q) -> tuple[dict[int, models.Model], dict[int, list[str]]]:
+def _fetch(kind: Kind, listed: Q) -> tuple[dict[int, HistoryRow], dict[int, list[str]]]:
     """The kind's rows matching ``listed`` and each one's predecessor (one query), by history_id;
     with the kegiatan's agencies as recorded in each of them (one more query)."""
     history = kind.history_model
@@ -240,7 +244,8 @@ def _fetch(kind: Kind, listed: Q) -> tuple[dict[int, models.Model], dict[int, li
     related_names: dict[int, list[str]] = {}
     for name in kind.m2m:
         through = apps.get_model(history._meta.app_label, f"{history.__name__}_{name}")
-        target = kind.model._meta.get_field(name).related_model._meta.model_name
+        # A many-to-many field: its related_model is a model class once the apps are loaded.
+        target = kind.model._meta.get_field(name).related_model._meta.model_name  # type: ignore[union-attr]
         links = through.objects.filter(
             history_id__in=history.objects.filter(wanted).values("history_id")
         ).values_list("history_id", f"{target}_id", f"{target}__name")
@@ -250,14 +255,17 @@ def _fetch(kind: Kind, listed: Q) -> tuple[dict[int, models.Model], dict[int, li
 
 
 def _m2m_change(kind: Kind, before: list[str] | None, after: list[str]) -> list[FieldChange]:
-    label = capfirst(kind.model._meta.get_field(kind.m2m[0]).verbose_name)
+    # A many-to-many field of the model, never a reverse relation: it has a verbose_name.
+    label = capfirst(kind.model._meta.get_field(kind.m2m[0]).verbose_name)  # type: ignore[union-attr]
     old, new = sorted(before or []), sorted(after)
     if old == new:
         return []
     return [FieldChange(label=label, before=", ".join(old) or EMPTY, after=", ".join(new) or EMPTY)]
 
 
-def _entry(kind: Kind, row, rows: dict, m2m: dict[int, list[str]]) -> AuditEntry:
+def _entry(
+    kind: Kind, row: HistoryRow, rows: dict[int, HistoryRow], m2m: dict[int, list[str]]
+) -> AuditEntry:
     previous = rows.get(row.previous_id) if row.previous_id else None
     names = [f.name for f in kind.fields]
     change = row.history_type
@@ -281,7 +289,7 @@ def _entry(kind: Kind, row, rows: dict, m2m: dict[int, list[str]]) -> AuditEntry
         code, name = row.desa_kode, kampung_name(row)
     elif kind.kampung == "kampung":
         kampung = related(row, "kampung")
-        if kampung is not None:
+        if isinstance(kampung, Kampung):  # None when the kampung has been deleted since
             code, name = kampung.desa_kode, kampung.display_name
         else:
             name = str(_("kampung #%(id)s (dihapus)") % {"id": row.kampung_id})
@@ -341,11 +349,11 @@ class _Trail:
 
 def audit_entries(
     *,
-    user,
+    user: User | AnonymousUser,
     filters: AuditFilters | None = None,
     page: int | str | None = 1,
     per_page: int = PER_PAGE,
-) -> Page:
+) -> Page[AuditEntry]:
     """One page of the audit trail the user may read, newest first.
 
     Queries: a COUNT, the page's keys, one per kind of record left in by the filters (13 with no
@@ -353,7 +361,8 @@ def audit_entries(
     trail (a Pokja member: permissions.can_view_audit), and only the COUNT when nothing matches.
     """
     parts = _parts(user=user, filters=filters or AuditFilters()) if can_view_audit(user) else []
-    return Paginator(_Trail(parts), per_page).get_page(page)
+    # Paginator only counts and slices its list; its stub asks for a whole sequence.
+    return Paginator(_Trail(parts), per_page).get_page(page)  # type: ignore[arg-type]
 
 
 def kampung_history(*, kampung: Kampung, limit: int = KAMPUNG_PAGE_ENTRIES) -> list[AuditEntry]:

@@ -6,10 +6,11 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -27,7 +28,10 @@ from ..models import (
     ThematicProgram,
 )
 from ..models.kampung import IDENTITY_FIELDS
-from .changes import EMPTY, related_label
+from .changes import EMPTY, HistoryRow, related_label
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Never shown as a change: bookkeeping, not something a person decided.
 NOISE_FIELDS = frozenset({"id", "version", "created_at", "created_by", "is_demo", "boundary"})
@@ -41,15 +45,15 @@ User = get_user_model()
 
 
 def _month(value: datetime.date | None) -> str:
-    return date_format(value, "F Y") if value else EMPTY
+    return date_format(value, "YEAR_MONTH_FORMAT") if value else EMPTY
 
 
-def related(row, name: str) -> models.Model | None:
+def related(row: HistoryRow, name: str) -> models.Model | None:
     # Loaded by select_related; None when the target has been deleted since.
     return getattr(row, name) if getattr(row, f"{name}_id") is not None else None
 
 
-def _label_or_id(row, name: str) -> str:
+def _label_or_id(row: HistoryRow, name: str) -> str:
     target = related(row, name)
     if target is not None:
         return related_label(target)
@@ -61,12 +65,12 @@ class Kind:
     """One tracked model as the trail shows it."""
 
     key: str  # in ``?jenis=`` and the templates
-    label: str
+    label: StrOrPromise
     model: type[models.Model]
     # How the history row reaches its kampung: "self" (the kampung itself), "kampung" (its FK),
     # or None (not a kampung's record).
     kampung: str | None
-    describe: Callable[[models.Model], str]
+    describe: Callable[[HistoryRow], str]
     # Fields shown in diffs: None means every tracked field but the noise.
     shown: tuple[str, ...] | None = None
     hidden: frozenset[str] = frozenset()
@@ -79,11 +83,12 @@ class Kind:
     skip_unchanged: bool = False
 
     @property
-    def history_model(self) -> type[models.Model]:
-        return self.model.history.model
+    def history_model(self) -> Any:
+        """The model of this kind's history rows, built by simple-history at runtime (untyped)."""
+        return self.model.history.model  # type: ignore[attr-defined]  # added by simple-history
 
     @cached_property
-    def fields(self) -> list[models.Field]:
+    def fields(self) -> list[models.Field[Any, Any]]:
         tracked = {f.name for f in self.history_model._meta.concrete_fields}
         if self.shown is not None:
             names = self.shown
@@ -107,8 +112,8 @@ class Kind:
         return list(dict.fromkeys(names))
 
 
-def kampung_name(row) -> str:
-    return row.nama_kampung or f"Kampung KB {row.desa_nama}"
+def kampung_name(row: HistoryRow) -> str:
+    return row.nama_kampung or _("Kampung KB %(desa)s") % {"desa": row.desa_nama}
 
 
 KINDS: tuple[Kind, ...] = (

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
@@ -24,6 +25,9 @@ from ..models import (
 from ..models.people import person_name
 from ..rules.vocabularies import DATA_SOURCES, FUNDING_SOURCES, MECHANISMS, POKTAN
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 User = get_user_model()
 
 
@@ -35,6 +39,11 @@ BASELINE_REASON = "baseline"
 EMPTY = "—"
 
 
+# A history row: an instance of the model simple-history builds at runtime for each tracked
+# model. simple-history ships no type information, so these rows are Any.
+HistoryRow = Any
+
+
 # --------------------------------------------------------------------------------------------
 # How recorded values read (also used by services/conflicts.py for the "someone else saved" message)
 # --------------------------------------------------------------------------------------------
@@ -42,13 +51,13 @@ EMPTY = "—"
 
 @dataclass(frozen=True)
 class FieldChange:
-    label: str
+    label: StrOrPromise
     before: str
     after: str
 
 
 # JSON fields holding codes: the words to show for each code.
-_CODE_LISTS: dict[tuple[str, str], dict[str, str]] = {
+_CODE_LISTS: dict[tuple[str, str], Mapping[str, StrOrPromise]] = {
     ("kampungprofile", "funding_sources"): FUNDING_SOURCES,
     ("kampungprofile", "poktan_present"): POKTAN,
     ("kampungprofile", "data_sources"): DATA_SOURCES,
@@ -57,14 +66,15 @@ _CODE_LISTS: dict[tuple[str, str], dict[str, str]] = {
 
 
 # JSON fields holding {code: choice}: each key is shown as its own line.
-_CODE_MAPS: dict[tuple[str, str], tuple[dict[str, str], dict[str, str]]] = {
+_CODE_MAPS: dict[tuple[str, str], tuple[Mapping[str, StrOrPromise], Mapping[str, StrOrPromise]]] = {
     ("kampungprofile", "mechanisms"): (MECHANISMS, dict(Frequency.choices)),
 }
 
 
 def _model_name(record: models.Model) -> str:
     # Historical rows name the model they record in ``instance_type``.
-    return getattr(record, "instance_type", type(record))._meta.model_name
+    model: type[models.Model] = getattr(record, "instance_type", type(record))
+    return model._meta.model_name or ""  # never None for a concrete model
 
 
 def related_label(target: models.Model) -> str:
@@ -75,7 +85,7 @@ def related_label(target: models.Model) -> str:
     return str(target)
 
 
-def _plain(value) -> str:
+def _plain(value: object) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     if isinstance(value, bool):
@@ -91,7 +101,7 @@ def _plain(value) -> str:
     return str(value)
 
 
-def display_value(record: models.Model, model_field: models.Field) -> str:
+def display_value(record: models.Model, model_field: models.Field[Any, Any]) -> str:
     """How one field of a record (live or historical) reads: labels, not codes or ids."""
     if model_field.is_relation:
         if getattr(record, model_field.attname) is None:
@@ -111,7 +121,7 @@ def display_value(record: models.Model, model_field: models.Field) -> str:
     return _plain(value)
 
 
-def _same(before, after) -> bool:
+def _same(before: object, after: object) -> bool:
     # Lists of codes are sets to the reader: ["apbd", "dana_desa"] equals ["dana_desa", "apbd"].
     if isinstance(before, list) and isinstance(after, list):
         try:
@@ -121,7 +131,11 @@ def _same(before, after) -> bool:
     return before == after
 
 
-def _map_changes(record_before, record_after, model_field) -> list[FieldChange]:
+def _map_changes(
+    record_before: models.Model | None,
+    record_after: models.Model,
+    model_field: models.Field[Any, Any],
+) -> list[FieldChange]:
     keys, choices = _CODE_MAPS[(_model_name(record_after), model_field.name)]
     before = (getattr(record_before, model_field.attname) if record_before else None) or {}
     after = getattr(record_after, model_field.attname) or {}
@@ -140,16 +154,21 @@ def _map_changes(record_before, record_after, model_field) -> list[FieldChange]:
     return changes
 
 
-def changes_between(before, after, names: Iterable[str]) -> list[FieldChange]:
+def changes_between(
+    before: models.Model | None, after: models.Model, names: Iterable[str]
+) -> list[FieldChange]:
     """The fields (of ``names``) whose values differ from ``before`` to ``after``.
 
     Both are records of the same model, live or historical. ``before`` None means ``after`` was
     just created: every field with a value is listed, from "—".
     """
-    meta = getattr(after, "instance_type", type(after))._meta
+    model: type[models.Model] = getattr(after, "instance_type", type(after))
+    meta = model._meta
     changes: list[FieldChange] = []
     for name in names:
         model_field = meta.get_field(name)
+        # ``names`` are fields of the model, never reverse relations.
+        assert isinstance(model_field, models.Field)
         if (_model_name(after), name) in _CODE_MAPS:
             changes.extend(_map_changes(before, after, model_field))
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -21,6 +22,31 @@ from ..models import (
 )
 from ..permissions import access_for
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class CompletenessFields(TypedDict):
+    """What ``completeness_annotations`` adds to each kampung."""
+
+    last_profile_at: datetime.datetime | None
+    last_figures_period: datetime.date | None
+    last_figures_at: datetime.datetime | None
+    last_activity_date: datetime.date | None
+    last_activity_at: datetime.datetime | None
+    activity_this_month: bool
+    figures_current: bool
+
+
+class PokjaOverviewFields(CompletenessFields):
+    """``pokja_kampung_overview``'s rows: completeness, and the latest assessment."""
+
+    latest_status: str | None
+    latest_period: datetime.date | None
+    latest_note: str | None
+
 
 @dataclass(frozen=True)
 class PokjaKampung:
@@ -34,7 +60,7 @@ class PokjaKampung:
     reporting: CompletenessRow | None = None
 
     @property
-    def status_label(self) -> str | None:
+    def status_label(self) -> StrOrPromise | None:
         if self.assessment_status is None:
             return None
         return Assessment.Status(self.assessment_status).label
@@ -44,7 +70,9 @@ class PokjaKampung:
         return self.assessment_status == Assessment.Status.RETURNED
 
 
-def pokja_kampung_overview(*, user, today: datetime.date | None = None) -> list[PokjaKampung]:
+def pokja_kampung_overview(
+    *, user: User | AnonymousUser, today: datetime.date | None = None
+) -> list[PokjaKampung]:
     """The kampung the user sits on as Pokja, with both levels, their latest assessment and
     whether this period's profile, figures and activity are in.
 
@@ -58,7 +86,9 @@ def pokja_kampung_overview(*, user, today: datetime.date | None = None) -> list[
 
         today = timezone.localdate()
     latest = Assessment.objects.filter(kampung=OuterRef("pk")).order_by("-created_at", "-id")
-    rows = (
+    # django-stubs cannot see annotations passed as **kwargs: the rows' type is spelt out.
+    rows = cast(
+        "QuerySet[Kampung, WithAnnotations[Kampung, PokjaOverviewFields]]",
         Kampung.objects.filter(pk__in=kampung_ids)
         .select_related("official_level", "estimated_level")
         .defer("boundary")
@@ -67,7 +97,7 @@ def pokja_kampung_overview(*, user, today: datetime.date | None = None) -> list[
             latest_period=Subquery(latest.values("period")[:1]),
             latest_note=Subquery(latest.values("review_note")[:1]),
             **completeness_annotations(today=today, figures_every=reporting_figures_period()),
-        )
+        ),
     )
     return [
         PokjaKampung(
@@ -145,19 +175,23 @@ class Completeness:
         )
 
 
-def _latest(model, field: str) -> Subquery:
+def _latest(
+    model: type[KampungProfile] | type[KampungFigures] | type[Activity], field: str
+) -> Subquery:
     return Subquery(
         model.objects.filter(kampung=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
     )
 
 
-def _local_date(value) -> datetime.date | None:
+def _local_date(value: datetime.datetime | None) -> datetime.date | None:
     from django.utils import timezone
 
     return timezone.localtime(value).date() if value is not None else None
 
 
-def completeness_annotations(*, today: datetime.date, figures_every: str) -> dict:
+def completeness_annotations(
+    *, today: datetime.date, figures_every: str
+) -> dict[str, Subquery | Exists]:
     """Subquery annotations for a Kampung queryset: the latest of each record (no extra query)."""
     return {
         "last_profile_at": _latest(KampungProfile, "created_at"),
@@ -180,7 +214,9 @@ def completeness_annotations(*, today: datetime.date, figures_every: str) -> dic
     }
 
 
-def completeness_row(kampung: Kampung, *, today: datetime.date) -> CompletenessRow:
+def completeness_row(
+    kampung: WithAnnotations[Kampung, CompletenessFields], *, today: datetime.date
+) -> CompletenessRow:
     """A ``CompletenessRow`` from a kampung annotated with ``completeness_annotations``."""
     last_profile = _local_date(kampung.last_profile_at)
     saves = [
@@ -220,13 +256,15 @@ def reporting_completeness(
     One query: subqueries on the kampung rows; the kecamatan roll-up is summed in Python.
     """
     every = figures_every or reporting_figures_period()
-    kampung = (
+    # django-stubs cannot see annotations passed as **kwargs: the rows' type is spelt out.
+    kampung = cast(
+        "QuerySet[Kampung, WithAnnotations[Kampung, CompletenessFields]]",
         Kampung.objects.active()
         .in_kabupaten(kabupaten_kode)
         .select_related("kecamatan", "official_level")
         .defer("boundary", "gambaran_umum")
         .annotate(**completeness_annotations(today=today, figures_every=every))
-        .order_by("kecamatan_id", "desa_kode")
+        .order_by("kecamatan_id", "desa_kode"),
     )
     rows = [completeness_row(k, today=today) for k in kampung]
     grouped: dict[str, list[CompletenessRow]] = {}

@@ -1,10 +1,13 @@
-"""The dashboard's reads: totals, levels by kecamatan and programme, map, latest changes."""
+"""The dashboard's reads: totals, levels by kecamatan and programme, map, latest changes, and
+the district overview the dashboard and the report share."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -18,7 +21,9 @@ from ..models import (
     LevelChange,
     ThematicProgram,
 )
-from .levels import kampung_levels_on, level_count_kwargs, percent, upper_codes
+from ..rules.numbers import share
+from .levels import kampung_levels_on, level_count_kwargs, upper_codes
+from .target import TargetProgress, target_progress
 
 
 @dataclass(frozen=True)
@@ -38,9 +43,6 @@ class DistrictSummary:
     unassigned: int
     upper_count: int
     upper_share: Decimal
-
-    def count_of(self, code: str) -> int:
-        return next((level.count for level in self.levels if level.code == code), 0)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def district_summary(
             label=level.label,
             colour=level.colour,
             count=row[f"n_{level.code}"],
-            share=percent(row[f"n_{level.code}"], total),
+            share=share(row[f"n_{level.code}"], total),
         )
         for level in levels
     ]
@@ -91,7 +93,7 @@ def district_summary(
         levels=counts,
         unassigned=total - sum(c.count for c in counts),
         upper_count=upper,
-        upper_share=percent(upper, total),
+        upper_share=share(upper, total),
     )
 
 
@@ -159,7 +161,7 @@ def program_counts_by_level(
     ]
 
 
-def map_features(*, kabupaten_kode: str) -> list[dict]:
+def map_features(*, kabupaten_kode: str) -> list[Mapping[str, Any]]:
     """Code, name, level and boundary of every kampung that has one (one query)."""
     return list(
         Kampung.objects.active()
@@ -177,4 +179,40 @@ def recent_level_changes(*, kabupaten_kode: str, limit: int = 10) -> list[LevelC
         .select_related("kampung", "level_from", "level_to", "changed_by")
         .defer("kampung__boundary")
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class DistrictOverview:
+    """What the dashboard and the printable report both show of a kabupaten: totals and levels,
+    levels by kecamatan, thematic programmes by level and the 5%-a-year target."""
+
+    levels: list[ClassificationLevel]
+    summary: DistrictSummary
+    by_kecamatan: list[KecamatanLevels]
+    by_program: list[ProgramLevels]
+    progress: TargetProgress
+
+
+def district_overview(
+    *,
+    kabupaten_kode: str,
+    levels: list[ClassificationLevel],
+    today: datetime.date,
+    on: datetime.date | None = None,
+    detailed: bool = False,
+) -> DistrictOverview:
+    """The selectors the dashboard and the report share, each called once (five queries).
+
+    ``on`` (the report's dated snapshot) gives the levels and the target as they were that
+    day; programmes are always counted as of today. ``detailed`` as in ``target_progress``.
+    """
+    return DistrictOverview(
+        levels=levels,
+        summary=district_summary(kabupaten_kode=kabupaten_kode, levels=levels, on=on),
+        by_kecamatan=level_counts_by_kecamatan(kabupaten_kode=kabupaten_kode, levels=levels, on=on),
+        by_program=program_counts_by_level(kabupaten_kode=kabupaten_kode, levels=levels),
+        progress=target_progress(
+            kabupaten_kode=kabupaten_kode, levels=levels, today=on or today, detailed=detailed
+        ),
     )

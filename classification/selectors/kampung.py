@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.http import Http404
 
 from ..models import (
@@ -9,8 +12,11 @@ from ..models import (
     LevelChange,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def kampung_for_user(*, user, desa_kode: str) -> Kampung:
+
+def kampung_for_user(*, user: User | AnonymousUser, desa_kode: str) -> Kampung:
     """One kampung the user may read, with its region; 404 when out of reach."""
     try:
         return (
@@ -44,6 +50,6 @@ def public_kampung(*, desa_kode: str) -> Kampung:
         raise Http404 from exc
 
 
-def public_activities(*, kampung: Kampung, limit: int = 5) -> list[dict]:
+def public_activities(*, kampung: Kampung, limit: int = 5) -> list[Mapping[str, Any]]:
     """Date and title of the latest activities: all the public page shows (one query)."""
     return list(kampung.activities.order_by("-date", "-id").values("date", "title")[:limit])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
     CharField,
     Count,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -21,13 +22,9 @@ from ..models import (
     Kampung,
     LevelChange,
 )
-from ..models.levels import UPPER_LEVEL_MIN_RANK
 
-
-def percent(part: int, whole: int) -> Decimal:
-    if not whole:
-        return Decimal("0.0")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+if TYPE_CHECKING:
+    from ..models.querysets import KampungQuerySet
 
 
 def level_list() -> list[ClassificationLevel]:
@@ -36,19 +33,22 @@ def level_list() -> list[ClassificationLevel]:
 
 
 def upper_codes(levels: list[ClassificationLevel]) -> list[str]:
-    return [level.code for level in levels if level.rank >= UPPER_LEVEL_MIN_RANK]
+    """The codes of the levels the target counts: mandiri and above (``is_upper``)."""
+    return [level.code for level in levels if level.is_upper]
 
 
 def level_count_kwargs(
     levels: list[ClassificationLevel], prefix: str = "", field: str = "official_level_id"
-) -> dict:
+) -> dict[str, Count]:
     return {
         f"n_{level.code}": Count("pk", filter=Q(**{f"{prefix}{field}": level.code}))
         for level in levels
     }
 
 
-def kampung_levels_on(kabupaten_kode: str, on: datetime.date | None):
+def kampung_levels_on(
+    kabupaten_kode: str, on: datetime.date | None
+) -> tuple[KampungQuerySet[Kampung], str]:
     """The kabupaten's active kampung and the field holding their level: the official level
     now, or (``on`` given) the level the history says they held that day."""
     queryset = Kampung.objects.active().in_kabupaten(kabupaten_kode)
@@ -96,7 +96,8 @@ def upper_counts_on(
 
 
 def lower_codes(levels: list[ClassificationLevel]) -> list[str]:
-    return [level.code for level in levels if level.rank < UPPER_LEVEL_MIN_RANK]
+    """The codes of the levels below mandiri."""
+    return [level.code for level in levels if not level.is_upper]
 
 
 def active_on(date: datetime.date) -> Q:
@@ -105,3 +106,15 @@ def active_on(date: datetime.date) -> Q:
     ``Kampung`` keeps no date for ``is_active``: a deactivated kampung leaves every year's base.
     """
     return Q(tanggal_pencanangan__isnull=True) | Q(tanggal_pencanangan__lte=date)
+
+
+def levels_recorded_at(
+    *, kabupaten_kode: str, on: datetime.date | None = None
+) -> datetime.datetime | None:
+    """When the kabupaten's level history was last written (one query): the report's "data
+    per". With ``on``, only changes effective by that day count (a dated snapshot)."""
+    changes = LevelChange.objects.filter(kampung__kecamatan__kabupaten_id=kabupaten_kode)
+    if on is not None:
+        changes = changes.filter(effective_date__lte=on)
+    at: datetime.datetime | None = changes.aggregate(at=Max("created_at"))["at"]
+    return at

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from ..models import (
+    Activity,
     Agency,
     Kampung,
     KampungFigures,
     KampungProfile,
+    KampungProgram,
 )
 from ..rules.assessment import Assessment as RuleAssessment
 from ..rules.assessment import assess
@@ -48,7 +53,7 @@ def inputs_from_records(
     profile: KampungProfile | None, figures: KampungFigures | None, cross_sector_agencies: int
 ) -> KampungInputs:
     """The scoring rule's inputs from a kampung's current records; what is missing stays None."""
-    values: dict = {"cross_sector_agencies": cross_sector_agencies}
+    values: dict[str, Any] = {"cross_sector_agencies": cross_sector_agencies}
     if profile is not None:
         values.update(
             pokja_exists=profile.pokja_exists,
@@ -136,12 +141,12 @@ def profile_versions(*, kampung: Kampung) -> list[KampungProfile]:
     return list(kampung.profiles.select_related("created_by").order_by("-created_at", "-id"))
 
 
-def figures_history(*, kampung: Kampung):
+def figures_history(*, kampung: Kampung) -> QuerySet[KampungFigures]:
     """The kampung's figures by period, newest first (a lazy queryset, for pagination)."""
     return kampung.figures.select_related("created_by").order_by("-period")
 
 
-def kampung_activities(*, kampung: Kampung):
+def kampung_activities(*, kampung: Kampung) -> QuerySet[Activity]:
     """The kampung's activities, newest first, with agencies and programme (two queries)."""
     return (
         kampung.activities.select_related("program", "created_by")
@@ -150,6 +155,6 @@ def kampung_activities(*, kampung: Kampung):
     )
 
 
-def kampung_program_tags(*, kampung: Kampung) -> list:
+def kampung_program_tags(*, kampung: Kampung) -> list[KampungProgram]:
     """The kampung's thematic programme tags, by programme name (one query)."""
     return list(kampung.programs.select_related("program").order_by("program__name"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db.models import (
     Q,
@@ -14,8 +16,11 @@ from ..models import (
 )
 from ..permissions import access_for
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def kabupaten_for_user(*, user, kode: str) -> Kabupaten:
+
+def kabupaten_for_user(*, user: User | AnonymousUser, kode: str) -> Kabupaten:
     """The kabupaten ``kode`` if the user may read it; 404 otherwise (never reveal what exists)."""
     if not access_for(user).reads_kabupaten(kode):
         raise Http404
@@ -25,7 +30,7 @@ def kabupaten_for_user(*, user, kode: str) -> Kabupaten:
         raise Http404 from exc
 
 
-def home_kabupaten_code(*, user) -> str | None:
+def home_kabupaten_code(*, user: User | AnonymousUser) -> str | None:
     """The kabupaten a user's dashboard opens on: their own district, else the first in scope."""
     access = access_for(user)
     for codes in (access.managed_kabupaten, access.read_kabupaten):
@@ -45,7 +50,7 @@ def home_kabupaten_code(*, user) -> str | None:
     return None
 
 
-def readable_kabupaten(*, user) -> list[Kabupaten]:
+def readable_kabupaten(*, user: User | AnonymousUser) -> list[Kabupaten]:
     """The kabupaten with Kampung KB the user may read, by code (one query).
 
     For the district chooser of reviewers who read several; superusers get every one.

@@ -11,14 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 
 from ..models import ClassificationLevel, Kabupaten, Kampung, Provinsi, TargetPolicy
-from ..rules.targets import targets_by_year
+from ..rules.numbers import share
+from ..rules.targets import TargetRule
 from .dashboard import LevelCount
-from .levels import active_on, level_count_kwargs, level_on, percent, upper_codes
+from .levels import active_on, level_count_kwargs, level_on, upper_codes
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class RollupRow:
         """Actual as a share of the target (100 when met or when there is no target)."""
         if not self.target:
             return Decimal("100.0")
-        return min(Decimal("100.0"), percent(self.actual, self.target))
+        return min(Decimal("100.0"), share(self.actual, self.target))
 
 
 @dataclass(frozen=True)
@@ -56,27 +56,22 @@ class Rollup:
     total: RollupRow  # the whole scope
 
 
-def _default_baseline() -> datetime.date:
-    return datetime.date.fromisoformat(settings.DEFAULT_TARGET_BASELINE_DATE)
-
-
 def _kabupaten_target(
-    *, policy: TargetPolicy, upper_on: dict, base_on: dict, today: datetime.date
+    *,
+    rule: TargetRule,
+    upper_on: dict[datetime.date, int],
+    base_on: dict[datetime.date, int],
+    today: datetime.date,
 ) -> int | None:
-    baseline = policy.baseline_date
-    if baseline > today:
+    """This year's target of one kabupaten from the counts on the rule's dates (None before
+    its baseline), each year's quota from that year's base as ``target_progress`` reads it."""
+    if rule.baseline_date > today:
         return None
-    bases = {baseline.year: base_on[baseline]}
-    for year in range(baseline.year + 1, today.year + 1):
-        bases[year] = base_on[datetime.date(year, 1, 1)]
-    return targets_by_year(
-        baseline_year=baseline.year,
-        baseline_upper=upper_on[baseline],
-        bases=bases,
-        last_year=today.year,
-        percent=policy.annual_percent,
-        rounding=policy.rounding,
-    )[today.year]
+    return rule.target_in(
+        today.year,
+        baseline_upper=upper_on[rule.baseline_date],
+        bases={year: base_on[day] for year, day in rule.base_dates(today).items()},
+    )
 
 
 def kabupaten_rollup(
@@ -101,8 +96,11 @@ def kabupaten_rollup(
         kampung_qs = kampung_qs.filter(kecamatan__kabupaten__provinsi_id=provinsi_kode)
         policy_qs = policy_qs.filter(kabupaten__provinsi_id=provinsi_kode)
     kabupaten = list(kabupaten_qs.values_list("kode", "nama", "provinsi_id", "provinsi__nama"))
-    default = _default_baseline()
     policies = {p.kabupaten_id: p for p in policy_qs}
+    rules = {
+        kode: (policies.get(kode) or TargetPolicy.national_default(kabupaten_kode=kode)).rule
+        for kode, *_ in kabupaten
+    }
 
     counts = {
         row["kecamatan__kabupaten_id"]: row
@@ -111,14 +109,10 @@ def kabupaten_rollup(
         .order_by()
     }
 
-    # Every date any kabupaten needs: its baseline, each 1 January since (bases), and today.
-    baselines = {p.baseline_date for p in policies.values()} | {default}
-    first_year = min(day.year for day in baselines)
-    upper_dates = sorted({day for day in baselines if day <= today} | {today})
-    base_dates = sorted(
-        {day for day in baselines if day <= today}
-        | {datetime.date(year, 1, 1) for year in range(first_year + 1, today.year + 1)}
-    )
+    # Every date any kabupaten needs: its baseline, each year's base date since, and today.
+    started = [rule for rule in rules.values() if rule.baseline_date <= today]
+    upper_dates = sorted({rule.baseline_date for rule in started} | {today})
+    base_dates = sorted({day for rule in started for day in rule.base_dates(today).values()})
     upper = upper_codes(levels)
     column = {day: f"level_{i}" for i, day in enumerate(upper_dates)}
     history = {
@@ -143,7 +137,6 @@ def kabupaten_rollup(
         history_row = history.get(kode, {})
         upper_on = {d: history_row.get(f"upper_{i}", 0) for d, i in upper_positions.items()}
         base_on = {d: history_row.get(f"base_{i}", 0) for d, i in base_positions.items()}
-        policy = policies.get(kode) or TargetPolicy(kabupaten_id=kode, baseline_date=default)
         kabupaten_rows.append(
             (
                 provinsi_id,
@@ -156,7 +149,7 @@ def kabupaten_rollup(
                     level_counts=[count_row.get(f"n_{level.code}", 0) for level in levels],
                     levels=levels,
                     target=_kabupaten_target(
-                        policy=policy, upper_on=upper_on, base_on=base_on, today=today
+                        rule=rules[kode], upper_on=upper_on, base_on=base_on, today=today
                     ),
                     actual=upper_on[today],
                     default_policy=int(kode not in policies),
@@ -187,7 +180,18 @@ def kabupaten_rollup(
     )
 
 
-def _row(*, kode, nama, url, total, level_counts, levels, target, actual, default_policy):
+def _row(
+    *,
+    kode: str,
+    nama: str,
+    url: str,
+    total: int,
+    level_counts: list[int],
+    levels: list[ClassificationLevel],
+    target: int | None,
+    actual: int,
+    default_policy: int,
+) -> RollupRow:
     assigned = sum(level_counts)
     upper_levels = upper_codes(levels)
     upper = sum(
@@ -204,21 +208,23 @@ def _row(*, kode, nama, url, total, level_counts, levels, target, actual, defaul
                 label=level.label,
                 colour=level.colour,
                 count=n,
-                share=percent(n, total),
+                share=share(n, total),
             )
             for n, level in zip(level_counts, levels, strict=True)
         ],
         unassigned=total - assigned,
         upper_count=upper,
-        upper_share=percent(upper, total),
-        completeness=percent(assigned, total),
+        upper_share=share(upper, total),
+        completeness=share(assigned, total),
         target=target,
         actual=actual,
         default_policy=default_policy,
     )
 
 
-def _sum_rows(*, kode, nama, url, rows: list[RollupRow], levels) -> RollupRow:
+def _sum_rows(
+    *, kode: str, nama: str, url: str, rows: list[RollupRow], levels: list[ClassificationLevel]
+) -> RollupRow:
     with_target = [row.target for row in rows if row.target is not None]
     return _row(
         kode=kode,

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,6 +30,7 @@ from ..models import (
     KampungProfile,
     TargetPolicy,
 )
+from ..models.targets import rounding_phrase
 from ..rules.plans import missing_for_next_level
 from ..rules.scoring import (
     MET_THRESHOLD,
@@ -39,12 +39,9 @@ from ..rules.targets import (
     Movement,
     Pace,
     ProjectedTarget,
+    TargetRule,
     YearProgress,
-    annual_quota,
     base_for_year,
-    targets_by_year,
-    year_before,
-    yearly_progress,
 )
 from ..rules.targets import projection as target_projection
 from .levels import active_on, level_on, lower_codes, upper_codes
@@ -55,14 +52,13 @@ from .records import inputs_from_records
 class TargetProgress:
     """The 5%-a-year target of one kabupaten (domain.md §4) as ``target_progress`` reads it.
 
-    ``base`` and ``quota`` are the current year's; ``bases`` holds every year's base (active
-    kampung at its start). ``pace`` (net mandiri+ gained over the last 12 months) and each
-    year's ``movement`` are there when the selector was asked for them (``detailed``).
+    ``rule`` is its policy (``rules.targets.TargetRule``). ``base`` and ``quota`` are the
+    current year's; ``bases`` holds every year's base (active kampung at its start). ``pace``
+    (net mandiri+ gained over the last 12 months) and each year's ``movement`` are there when
+    the selector was asked for them (``detailed``).
     """
 
-    policy_percent: Decimal
-    rounding: str
-    baseline_date: datetime.date
+    rule: TargetRule
     base: int
     quota: int
     baseline_upper: int
@@ -72,8 +68,37 @@ class TargetProgress:
     pace: Pace | None = None
 
     @property
+    def policy_percent(self) -> Decimal:
+        return self.rule.percent
+
+    @property
+    def rounding(self) -> str:
+        return self.rule.rounding
+
+    @property
+    def rounding_label(self) -> str:
+        """How the quota is rounded, inside a sentence: "dibulatkan ke atas" (the policy's)."""
+        return rounding_phrase(self.rule.rounding)
+
+    @property
+    def baseline_date(self) -> datetime.date:
+        return self.rule.baseline_date
+
+    @property
     def current(self) -> YearProgress:
         return self.years[-1]
+
+    @property
+    def is_baseline_year(self) -> bool:
+        """Whether today falls in the baseline year (no full year of movement yet)."""
+        return self.today is not None and self.today.year == self.rule.baseline_year
+
+    @property
+    def year_start(self) -> datetime.date:
+        """The day this year's movement is counted from (``TargetRule.year_start``)."""
+        if self.today is None:
+            raise ValueError("year_start needs target_progress(..., today=...)")
+        return self.rule.year_start(self.today.year)
 
     def projection(self, *, years_ahead: int = 5) -> list[ProjectedTarget]:
         """When each target from this year to ``years_ahead`` later is met at ``pace`` (no query).
@@ -82,13 +107,10 @@ class TargetProgress:
         """
         if self.pace is None or self.today is None:
             raise ValueError("projection needs target_progress(..., detailed=True)")
-        future = targets_by_year(
-            baseline_year=self.baseline_date.year,
+        future = self.rule.targets(
             baseline_upper=self.baseline_upper,
             bases=self.bases,
             last_year=self.today.year + years_ahead,
-            percent=self.policy_percent,
-            rounding=self.rounding,
         )
         return target_projection(
             today=self.today,
@@ -101,12 +123,7 @@ class TargetProgress:
 def target_policy_for(*, kabupaten_kode: str) -> TargetPolicy:
     """The kabupaten's policy, or the national default (5%, rounded up) when it has none."""
     policy = TargetPolicy.objects.filter(kabupaten_id=kabupaten_kode).first()
-    if policy is None:
-        policy = TargetPolicy(
-            kabupaten_id=kabupaten_kode,
-            baseline_date=datetime.date.fromisoformat(settings.DEFAULT_TARGET_BASELINE_DATE),
-        )
-    return policy
+    return policy or TargetPolicy.national_default(kabupaten_kode=kabupaten_kode)
 
 
 @dataclass(frozen=True)
@@ -134,7 +151,7 @@ def history_counts(
     upper, lower = upper_codes(levels), lower_codes(levels)
     needed = dict.fromkeys([*dates, *(day for period in periods for day in period)])
     column = {day: f"level_{i}" for i, day in enumerate(needed)}
-    counts: dict = {
+    counts: dict[str, Count] = {
         f"upper_{i}": Count("pk", filter=Q(**{f"{column[day]}__in": upper}))
         for i, day in enumerate(needed)
     }
@@ -185,44 +202,34 @@ def target_progress(
     of that year (the baseline year: on the baseline date), so kampung launched later raise
     later quotas only (domain.md §4). With ``total``, that one base serves every year (the
     dashboard's original reading). ``detailed`` also counts each year's movement across the
-    mandiri line and the net gain of the last 12 months (``pace``), in the same query.
+    mandiri line and the net gain of the last 12 months (``pace``), in the same query. Every
+    date counted on is the policy's (``TargetRule``).
     """
-    policy = target_policy_for(kabupaten_kode=kabupaten_kode)
-    baseline_year = policy.baseline_date.year
-    years = list(range(baseline_year, today.year + 1))
-    year_ends = [today if year == today.year else datetime.date(year, 12, 31) for year in years]
-    starts = [policy.baseline_date] + year_ends[:-1]
-    pace_since = max(year_before(today), policy.baseline_date)
+    rule = target_policy_for(kabupaten_kode=kabupaten_kode).rule
+    years = rule.years(today)
+    year_ends = [rule.year_end(year, today) for year in years]
+    pace_since = rule.pace_since(today)
     counted = history_counts(
         kabupaten_kode=kabupaten_kode,
         levels=levels,
-        dates=[policy.baseline_date, *year_ends, *([pace_since] if detailed else [])],
-        periods=list(zip(starts, year_ends, strict=True)) if detailed else [],
-        base_dates=(
-            []
-            if total is not None
-            else [policy.baseline_date] + [datetime.date(year, 1, 1) for year in years[1:]]
-        ),
+        dates=[rule.baseline_date, *year_ends, *([pace_since] if detailed else [])],
+        periods=list(rule.periods(today).values()) if detailed else [],
+        base_dates=[] if total is not None else list(rule.base_dates(today).values()),
     )
     baseline_upper, year_end = counted.upper[0], counted.upper[1 : 1 + len(years)]
     if total is not None:
-        bases = {baseline_year: total}
+        bases = {rule.baseline_year: total}
     else:
         bases = dict(zip(years, counted.bases, strict=True))
     current_base = base_for_year(bases, today.year)
     return TargetProgress(
-        policy_percent=policy.annual_percent,
-        rounding=policy.rounding,
-        baseline_date=policy.baseline_date,
+        rule=rule,
         base=current_base,
-        quota=annual_quota(current_base, policy.annual_percent, policy.rounding),
+        quota=rule.quota(current_base),
         baseline_upper=baseline_upper,
-        years=yearly_progress(
-            baseline_year=baseline_year,
+        years=rule.progress(
             baseline_upper=baseline_upper,
             bases=bases,
-            percent=policy.annual_percent,
-            rounding=policy.rounding,
             actual_by_year=dict(zip(years, year_end, strict=True)),
             current_year=today.year,
             movements=dict(zip(years, counted.movements, strict=True)) if detailed else None,
@@ -306,12 +313,12 @@ class TargetCandidate:
     missing: tuple[str, ...]
 
 
-def _shortfall(name: str):
+def _shortfall(name: str) -> Greatest:
     index = Coalesce(F(name), Value(Decimal("0")), output_field=_INDEX_FIELD)
     return Greatest(Value(Decimal("0")), Value(MET_THRESHOLD) - index, output_field=_INDEX_FIELD)
 
 
-_INDEX_FIELD = DecimalField(max_digits=4, decimal_places=2)
+_INDEX_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=4, decimal_places=2)
 
 
 def target_candidates(
@@ -396,7 +403,8 @@ def _missing_for_next_level(kampung_ids: list[int]) -> dict[int, tuple[str, ...]
         )
         .values("activity__kampung_id")
         .annotate(n=Count("agency_id", distinct=True))
-        .values_list("activity__kampung_id", "n")
+        # django-stubs 5.2 loses "n" after values().annotate() (typeddjango/django-stubs#3471).
+        .values_list("activity__kampung_id", "n")  # type: ignore[misc]
     )
     return {
         pk: tuple(

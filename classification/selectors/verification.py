@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     OuterRef,
     Subquery,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from ..models import (
     Assessment,
@@ -18,6 +20,12 @@ from ..models import (
 from ..permissions import access_for, kampung_read_filter
 from ..rules.numbers import format_decimal
 from ..rules.vocabularies import GROUP_LABELS, GROUPS, INDICATOR_LABELS, INDICATORS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # --------------------------------------------------------------------------------------------
 # The verification workflow: a kampung's assessments, the DP3A queue, what changed since the
@@ -58,7 +66,7 @@ class ScoreChange:
     """One indicator whose score differs from the last verified assessment ("O2 CPR 2 → 3")."""
 
     code: str
-    label: str
+    label: StrOrPromise
     before: int | None
     after: int | None
 
@@ -70,7 +78,7 @@ class ScoreChange:
 class IndexChange:
     """One group index that moved ("Indeks Output 3,25 → 3,50")."""
 
-    group: str
+    group: StrOrPromise
     before: Decimal | None
     after: Decimal | None
 
@@ -83,7 +91,11 @@ class IndexChange:
         return _index_text(self.after)
 
     def __str__(self) -> str:
-        return f"Indeks {self.group} {self.before_text} → {self.after_text}"
+        return _("Indeks %(group)s %(before)s → %(after)s") % {
+            "group": self.group,
+            "before": self.before_text,
+            "after": self.after_text,
+        }
 
 
 def _score_text(score: int | None) -> str:
@@ -141,7 +153,7 @@ def assessment_changes(*, assessment: Assessment, previous: Assessment | None) -
     return AssessmentChanges(previous=previous, scores=scores, indices=indices)
 
 
-def _latest_verified(kampung_ref) -> Subquery:
+def _latest_verified(kampung_ref: OuterRef) -> Subquery:
     return Subquery(
         Assessment.objects.filter(kampung=kampung_ref, status=Assessment.Status.VERIFIED)
         .order_by("-reviewed_at", "-id")
@@ -165,7 +177,7 @@ class QueueRow:
     changes: AssessmentChanges
 
 
-def verification_queue(*, user) -> list[QueueRow]:
+def verification_queue(*, user: User | AnonymousUser) -> list[QueueRow]:
     """Submitted assessments in the kabupaten the user manages (superuser: all), oldest first.
 
     Two queries whatever the queue's length (one when it is empty): the rows with their kampung,
@@ -205,7 +217,7 @@ def verification_queue(*, user) -> list[QueueRow]:
     ]
 
 
-def assessment_for_review(*, user, pk: int) -> Assessment:
+def assessment_for_review(*, user: User | AnonymousUser, pk: int) -> Assessment:
     """A submitted (or already processed) assessment of a kampung the user may read.
 
     404 when its kampung is out of the user's reach, or when it is a draft nobody submitted.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +13,16 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..models import Kampung, PokjaMembership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _require_manager(by, kampung: Kampung) -> None:
+
+def _require_manager(by: User, kampung: Kampung) -> None:
     if not permissions.access_for(by).manages_kabupaten(kampung.kecamatan.kabupaten_id):
         raise PermissionDenied
 
 
-def _managed_user(by, user):
+def _managed_user(by: User, user: User) -> User:
     """The Pokja user, if every kampung they sit on is in a kabupaten ``by`` manages."""
     memberships = list(user.pokja_memberships.select_related("kampung__kecamatan"))
     access = permissions.access_for(by)
@@ -39,11 +44,11 @@ def pokja_account_create(
     kampung: Kampung,
     username: str,
     password: str,
-    by,
+    by: User,
     first_name: str = "",
     last_name: str = "",
     jabatan: str = PokjaMembership.Jabatan.ANGGOTA,
-):
+) -> User:
     """A new login for a Pokja member, seated on ``kampung``; the password passes the validators."""
     _require_manager(by, kampung)
     User = get_user_model()
@@ -59,7 +64,7 @@ def pokja_account_create(
 
 
 @transaction.atomic
-def pokja_account_set_password(*, user, password: str, by) -> None:
+def pokja_account_set_password(*, user: User, password: str, by: User) -> None:
     _managed_user(by, user)
     validate_password(password, user)
     user.set_password(password)
@@ -67,7 +72,7 @@ def pokja_account_set_password(*, user, password: str, by) -> None:
 
 
 @transaction.atomic
-def pokja_account_set_active(*, user, active: bool, by) -> None:
+def pokja_account_set_active(*, user: User, active: bool, by: User) -> None:
     """Deactivate (or reactivate) a Pokja login; history and authorship stay intact."""
     _managed_user(by, user)
     if user.pk == by.pk:

@@ -9,7 +9,9 @@ user's own input and the new version, so nothing typed is lost and saving again 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -18,8 +20,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from ..models import Activity, Kampung
 from ..models.people import person_name
-from ..selectors.changes import BASELINE_REASON, FieldChange, changes_between
+from ..selectors.changes import BASELINE_REASON, FieldChange, HistoryRow, changes_between
 
 __all__ = [
     "EditConflict",
@@ -40,16 +43,23 @@ class EditConflict(ValidationError):
     """
 
     def __init__(
-        self, *, changes: list[FieldChange] | None, by: str, at, current: int | None = None
+        self,
+        *,
+        changes: list[FieldChange] | None,
+        by: str,
+        at: datetime.datetime | None,
+        current: int | None = None,
     ) -> None:
         self.changes = changes
         self.current = current
         if changes is None:
             summary = _("rinciannya tidak tercatat")
         else:
-            summary = "; ".join(f"{c.label}: “{c.before}” → “{c.after}”" for c in changes) or _(
-                "tidak ada isian yang berbeda"
-            )
+            summary = "; ".join(
+                _("%(field)s: “%(before)s” → “%(after)s”")
+                % {"field": c.label, "before": c.before, "after": c.after}
+                for c in changes
+            ) or _("tidak ada isian yang berbeda")
         super().__init__(
             _(
                 "Data ini sudah diubah oleh %(by)s pada %(at)s, setelah Anda membuka formulir. "
@@ -65,7 +75,9 @@ class EditConflict(ValidationError):
         )
 
 
-def field_changes(before, after, fields: Sequence[str]) -> list[FieldChange]:
+def field_changes(
+    before: models.Model | None, after: models.Model, fields: Sequence[str]
+) -> list[FieldChange]:
     """Fields whose values differ between two versions of a record (historical or live).
 
     Values read as the audit trail shows them (labels, not codes); ``before`` None lists what
@@ -74,7 +86,7 @@ def field_changes(before, after, fields: Sequence[str]) -> list[FieldChange]:
     return changes_between(before, after, fields)
 
 
-def record_baseline(instance: models.Model, *, m2m: tuple[str, ...] = ()) -> None:
+def record_baseline(instance: Kampung | Activity, *, m2m: tuple[str, ...] = ()) -> None:
     """Keep the record's present state in its history before its first tracked change.
 
     Rows loaded in bulk (regions, demo records) have no history, so the first change would have
@@ -102,12 +114,17 @@ def record_baseline(instance: models.Model, *, m2m: tuple[str, ...] = ()) -> Non
         )
 
 
-def _recorded_m2m(history: type[models.Model], name: str) -> type[models.Model]:
-    """simple-history's table of a many-to-many field's links as each history row saw them."""
+def _recorded_m2m(history: type[models.Model], name: str) -> type[Any]:
+    """simple-history's table of a many-to-many field's links as each history row saw them.
+
+    A model simple-history builds at runtime: typed ``type[Any]``, as simple-history ships no types.
+    """
     return apps.get_model(history._meta.app_label, f"{history.__name__}_{name}")
 
 
-def lock_at_version(model: type[models.Model], *, pk, expected_version: int | None, fields):
+def lock_at_version(
+    model: type[Kampung], *, pk: int, expected_version: int | None, fields: Sequence[str]
+) -> Kampung:
     """The row, locked for this transaction; EditConflict if it moved past ``expected_version``.
 
     ``expected_version`` None means the caller has no form version (a script): no check.
@@ -127,29 +144,30 @@ def lock_at_version(model: type[models.Model], *, pk, expected_version: int | No
     )
 
 
-def latest_revision(model: type[models.Model], pk) -> int:
+def latest_revision(model: type[Activity], pk: int) -> int:
     """The id of the record's latest history row, 0 when it has none.
 
     The version of a model without a ``version`` field: it moves on with every save (and every
     change of its tracked many-to-many fields), all of which simple-history records.
     """
-    return (
+    revision: int = (
         model.history.filter(id=pk)
         .order_by("-history_id")
         .values_list("history_id", flat=True)
         .first()
         or 0
     )
+    return revision
 
 
 def lock_at_revision(
-    model: type[models.Model],
+    model: type[Activity],
     *,
-    pk,
+    pk: int,
     expected_revision: int | None,
-    fields,
+    fields: Sequence[str],
     m2m: tuple[str, ...] = (),
-):
+) -> Activity:
     """Like ``lock_at_version``, for a model whose version is its ``latest_revision``."""
     current = model.objects.select_for_update().get(pk=pk)
     revision = latest_revision(model, pk)
@@ -176,10 +194,12 @@ def lock_at_revision(
     )
 
 
-def _m2m_changes(current: models.Model, seen, name: str) -> list[FieldChange]:
+def _m2m_changes(current: Activity, seen: HistoryRow, name: str) -> list[FieldChange]:
     """A tracked many-to-many field as it was recorded in ``seen`` and as it is now."""
     model_field = type(current)._meta.get_field(name)
-    target = model_field.related_model
+    assert isinstance(model_field, models.ManyToManyField)  # ``m2m`` names many-to-many fields
+    # A model class once the apps are loaded; managers are not typed on Model, hence Any.
+    target: Any = model_field.related_model
     links = _recorded_m2m(type(seen), name).objects.filter(history=seen)
     then = target.objects.filter(pk__in=links.values(f"{target._meta.model_name}_id"))
     before = sorted(str(item) for item in then)
@@ -195,5 +215,5 @@ def _m2m_changes(current: models.Model, seen, name: str) -> list[FieldChange]:
     ]
 
 
-def _who(record) -> str:
+def _who(record: HistoryRow | None) -> str:
     return person_name(getattr(record, "history_user", None))

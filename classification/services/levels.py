@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -14,15 +16,8 @@ from ..models import (
     LevelChange,
 )
 
-
-def level_at(*, kampung: Kampung, on: datetime.date) -> str | None:
-    """The official level code a kampung held on ``on``, from its history (None before any)."""
-    return (
-        LevelChange.objects.filter(kampung=kampung, effective_date__lte=on)
-        .order_by("-effective_date", "-created_at", "-id")
-        .values_list("level_to_id", flat=True)
-        .first()
-    )
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @transaction.atomic
@@ -32,7 +27,7 @@ def kampung_set_level(
     level: ClassificationLevel,
     effective_date: datetime.date,
     source: str,
-    by=None,
+    by: User | None = None,
     note: str = "",
 ) -> LevelChange:
     """Record a new official level and keep ``Kampung.official_level`` equal to the latest change.
@@ -54,7 +49,7 @@ def kampung_set_level(
                 "effective_date": ValidationError(
                     _("Tanggal berlaku tidak boleh sebelum perubahan level terakhir (%(date)s)."),
                     code="before_latest_change",
-                    params={"date": latest["effective_date"].strftime("%d-%m-%Y")},
+                    params={"date": date_format(latest["effective_date"], "SHORT_DATE_FORMAT")},
                 )
             }
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.dateformat import format as date_format
+from django.db import IntegrityError, models, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -19,11 +20,15 @@ from ..models import (
 )
 from ..models.kampung import IDENTITY_FIELDS
 from ..models.people import person_name
+from ..rules.assessment import Assessment as RuleAssessment
 from ..selectors.records import kampung_records, latest_profile
 from .conflicts import EditConflict, field_changes, lock_at_revision, lock_at_version
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def kampung_refresh_estimate(*, kampung: Kampung):
+
+def kampung_refresh_estimate(*, kampung: Kampung) -> RuleAssessment:
     """Recompute the stored estimated level from the kampung's current records.
 
     Runs inside every write that changes profile, figures or activities, so the table's
@@ -40,7 +45,10 @@ def kampung_refresh_estimate(*, kampung: Kampung):
     return records.assessment
 
 
-def _clean_and_save(instance):
+_M = TypeVar("_M", bound=models.Model)
+
+
+def _clean_and_save(instance: _M) -> _M:
     instance.full_clean()
     instance.save()
     return instance
@@ -48,7 +56,7 @@ def _clean_and_save(instance):
 
 @transaction.atomic
 def profile_create(
-    *, kampung: Kampung, by, based_on: int | None = None, **fields
+    *, kampung: Kampung, by: User | None, based_on: int | None = None, **fields: Any
 ) -> KampungProfile:
     """Save a new dated version of the profile; earlier versions stay as they were.
 
@@ -59,6 +67,7 @@ def profile_create(
     if based_on is not None:
         latest = latest_profile(kampung=kampung)
         if (latest.pk if latest else 0) != based_on:
+            assert latest is not None  # based_on names a version (else 0): one exists
             # Only this kampung's versions: the id comes from the form, so it is not trusted.
             seen = kampung.profiles.filter(pk=based_on).first()
             # Nothing seen (the form showed no profile): everything the other version holds.
@@ -74,7 +83,7 @@ def profile_create(
 
 
 @transaction.atomic
-def figures_create(*, kampung: Kampung, by, **fields) -> KampungFigures:
+def figures_create(*, kampung: Kampung, by: User | None, **fields: Any) -> KampungFigures:
     """Record one month's figures; a second set for the same month is refused."""
     try:
         # Its own savepoint: two saves for the same month can both pass full_clean's check, and
@@ -83,14 +92,18 @@ def figures_create(*, kampung: Kampung, by, **fields) -> KampungFigures:
             figures = _clean_and_save(KampungFigures(kampung=kampung, created_by=by, **fields))
     except IntegrityError:
         period = fields.get("period")
-        if not KampungFigures.objects.filter(kampung=kampung, period=period).exists():
+        # Without a period no row can collide (the column is never null): as before, re-raise.
+        if (
+            period is None
+            or not KampungFigures.objects.filter(kampung=kampung, period=period).exists()
+        ):
             raise
         raise ValidationError(
             {
                 "period": ValidationError(
                     _("Angka untuk periode %(period)s sudah ada."),
                     code="duplicate_period",
-                    params={"period": date_format(period, "F Y")},
+                    params={"period": date_format(period, "YEAR_MONTH_FORMAT")},
                 )
             }
         ) from None
@@ -102,7 +115,7 @@ def figures_create(*, kampung: Kampung, by, **fields) -> KampungFigures:
 def activity_save(
     *,
     activity: Activity,
-    by,
+    by: User | None,
     agencies: Iterable[Agency] | None = None,
     expected_version: int | None = None,
 ) -> Activity:
@@ -131,7 +144,7 @@ def activity_save(
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity, by) -> None:
+def activity_delete(*, activity: Activity, by: User | None) -> None:
     kampung = activity.kampung
     activity.delete()
     kampung_refresh_estimate(kampung=kampung)
@@ -149,7 +162,7 @@ PROFILE_COMPARED_FIELDS = [
 
 @transaction.atomic
 def kampung_update_identity(
-    *, kampung: Kampung, by, expected_version: int | None = None, **fields
+    *, kampung: Kampung, by: User | None, expected_version: int | None = None, **fields: Any
 ) -> Kampung:
     """Change the kampung's own description (name, launch date, description, location, photo).
 
@@ -168,11 +181,11 @@ def kampung_update_identity(
 
 
 @transaction.atomic
-def kampung_program_save(*, tag: KampungProgram, by) -> KampungProgram:
+def kampung_program_save(*, tag: KampungProgram, by: User | None) -> KampungProgram:
     """Tag a kampung with a thematic programme, or change the tag's date or status."""
     return _clean_and_save(tag)
 
 
 @transaction.atomic
-def kampung_program_delete(*, tag: KampungProgram, by) -> None:
+def kampung_program_delete(*, tag: KampungProgram, by: User | None) -> None:
     tag.delete()

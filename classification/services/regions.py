@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from django.db import transaction
 
@@ -18,8 +18,16 @@ if TYPE_CHECKING:
     from ..imports.regions import VillageRow
 
 
+class _Progress(Protocol):
+    """What ``regions_load`` needs of a progress bar (a tqdm bar, say)."""
+
+    def update(self, n: int, /) -> object: ...
+
+
 @transaction.atomic
-def regions_load(*, rows: list[VillageRow], batch_size: int = 2000, progress=None) -> int:
+def regions_load(
+    *, rows: list[VillageRow], batch_size: int = 2000, progress: _Progress | None = None
+) -> int:
     """Insert or update the regions and one Kampung per village in ``rows``, all or nothing.
 
     Idempotent: loading the same rows again changes nothing; a renamed village is renamed.
@@ -67,6 +75,9 @@ def regions_load(*, rows: list[VillageRow], batch_size: int = 2000, progress=Non
     return len(rows)
 
 
-def batched(items: list, size: int) -> Iterator[list]:
+_T = TypeVar("_T")
+
+
+def batched(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

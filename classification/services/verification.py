@@ -8,6 +8,7 @@ kampung's kabupaten set an official level, a returned assessment carries a note.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +20,9 @@ from ..models import Assessment, ClassificationLevel, Kampung, LevelChange
 from ..models.people import person_name
 from ..selectors.records import kampung_records
 from .levels import kampung_set_level
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _month_start(day: datetime.date) -> datetime.date:
@@ -45,7 +49,7 @@ def _snapshot(assessment: Assessment) -> None:
 def assessment_save(
     *,
     kampung: Kampung,
-    by,
+    by: User,
     submit: bool,
     proposed_level: ClassificationLevel | None = None,
     note: str = "",
@@ -90,7 +94,7 @@ def assessment_save(
     return assessment
 
 
-def _lock_for_review(assessment: Assessment, by, expected_version: int | None) -> Assessment:
+def _lock_for_review(assessment: Assessment, by: User, expected_version: int | None) -> Assessment:
     locked = (
         Assessment.objects.select_for_update()
         .select_related("kampung__kecamatan")
@@ -118,7 +122,7 @@ def _lock_for_review(assessment: Assessment, by, expected_version: int | None) -
 def assessment_verify(
     *,
     assessment: Assessment,
-    by,
+    by: User,
     level: ClassificationLevel | None = None,
     reason: str = "",
     effective_date: datetime.date | None = None,
@@ -159,7 +163,7 @@ def assessment_verify(
 
 @transaction.atomic
 def assessment_return(
-    *, assessment: Assessment, by, note: str, expected_version: int | None = None
+    *, assessment: Assessment, by: User, note: str, expected_version: int | None = None
 ) -> Assessment:
     """Send a submitted assessment back to its Pokja with a note saying what to fix."""
     if not note.strip():
@@ -182,7 +186,7 @@ def level_correct(
     *,
     kampung: Kampung,
     level: ClassificationLevel,
-    by,
+    by: User,
     reason: str,
     effective_date: datetime.date | None = None,
 ) -> LevelChange:

@@ -39,7 +39,11 @@ def mechanism_rows(mechanisms) -> list[tuple[str, str]]:
 
 @register.filter
 def percent(value) -> str:
-    """A computed whole-number percentage, or a dash when its figures are missing."""
+    """A computed whole-number percentage, or a dash when its figures are missing.
+
+    Prints the scoring rule's own percentage (``rules.numbers.percent``, already whole): no
+    second rounding, so the page shows the number the score was banded on.
+    """
     return "—" if value is None else f"{value}%"
 
 

@@ -11,29 +11,57 @@ from django.views.generic import TemplateView
 from .. import charts, permissions
 from ..selectors.completeness import pokja_kampung_overview
 from ..selectors.dashboard import (
+    DistrictOverview,
+    DistrictSummary,
+    district_overview,
     district_summary,
-    level_counts_by_kecamatan,
     map_features,
-    program_counts_by_level,
     recent_level_changes,
 )
 from ..selectors.levels import level_list
 from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
-from ..selectors.target import target_progress
 from . import base
 
 
-def district_overview(*, kabupaten_kode: str, today: datetime.date) -> dict:
-    """What the dashboard and the public summary share: totals and the distribution chart."""
+def distribution_chart(summary: DistrictSummary) -> str:
+    return charts.render(charts.level_distribution(summary), div_id="chart-distribusi")
+
+
+def public_overview(*, kabupaten_kode: str, today: datetime.date) -> dict:
+    """What the public summary shows: totals and the distribution chart (two queries)."""
     levels = level_list()
     summary = district_summary(kabupaten_kode=kabupaten_kode, levels=levels)
     return {
         "levels": levels,
         "summary": summary,
-        "distribution_chart": charts.render(
-            charts.level_distribution(summary), div_id="chart-distribusi"
-        ),
+        "distribution_chart": distribution_chart(summary),
         "today": today,
+    }
+
+
+def overview_context(overview: DistrictOverview) -> dict:
+    """The context the dashboard and the report share: ``selectors.dashboard.district_overview``
+    and its four charts, each drawn once."""
+    levels, by_program = overview.levels, overview.by_program
+    return {
+        "levels": levels,
+        "summary": overview.summary,
+        "by_kecamatan": overview.by_kecamatan,
+        "by_program": by_program,
+        "progress": overview.progress,
+        "distribution_chart": distribution_chart(overview.summary),
+        "kecamatan_chart": charts.render(
+            charts.levels_by_kecamatan(overview.by_kecamatan, levels), div_id="chart-kecamatan"
+        ),
+        "target_chart": charts.render(
+            charts.target_progress(overview.progress), div_id="chart-target"
+        ),
+        # No chart while no kampung carries a programme: empty bars say nothing.
+        "program_chart": (
+            charts.render(charts.programs_by_level(by_program, levels), div_id="chart-program")
+            if any(row.total for row in by_program)
+            else ""
+        ),
     }
 
 
@@ -62,32 +90,18 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             return context
         kabupaten = kabupaten_for_user(user=self.request.user, kode=kode)
         today = base.local_today()
-        overview = district_overview(kabupaten_kode=kabupaten.kode, today=today)
-        levels = overview["levels"]
-        by_kecamatan = level_counts_by_kecamatan(kabupaten_kode=kabupaten.kode, levels=levels)
         # Each year's quota from that year's own base (domain.md §4), as on /target/.
-        progress = target_progress(kabupaten_kode=kabupaten.kode, levels=levels, today=today)
+        overview = district_overview(
+            kabupaten_kode=kabupaten.kode, levels=level_list(), today=today
+        )
         features = map_features(kabupaten_kode=kabupaten.kode)
-        by_program = program_counts_by_level(kabupaten_kode=kabupaten.kode, levels=levels)
         context.update(
-            overview,
+            overview_context(overview),
             kabupaten=kabupaten,
-            by_kecamatan=by_kecamatan,
-            by_program=by_program,
-            progress=progress,
-            kecamatan_chart=charts.render(
-                charts.levels_by_kecamatan(by_kecamatan, levels), div_id="chart-kecamatan"
-            ),
-            target_chart=charts.render(charts.target_progress(progress), div_id="chart-target"),
+            today=today,
             map_chart=(
-                charts.render(charts.level_map(features, levels), div_id="chart-peta")
+                charts.render(charts.level_map(features, overview.levels), div_id="chart-peta")
                 if features
-                else ""
-            ),
-            # No chart while no kampung carries a programme: empty bars say nothing.
-            program_chart=(
-                charts.render(charts.programs_by_level(by_program, levels), div_id="chart-program")
-                if any(row.total for row in by_program)
                 else ""
             ),
             recent_changes=recent_level_changes(kabupaten_kode=kabupaten.kode),

@@ -10,6 +10,7 @@ through ``imports.apply.import_apply``, then deletes the file.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 
 from django import forms
@@ -18,8 +19,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 
 from .. import permissions
@@ -70,7 +72,9 @@ class ImportForm(forms.Form):
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+    # Up to 6 significant digits, with the active language's decimal separator ("2,5 MB").
+    megabytes = Decimal(f"{size / (1024 * 1024):g}")
+    return f"{number_format(megabytes)} MB"
 
 
 class ImportRequiredMixin(LoginRequiredMixin):
@@ -212,9 +216,15 @@ class ImportPreviewView(ImportRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(plan=plan))
         discard_pending(request)
         if plan.kind == ImportKind.LEVELS:
-            text = _("%(count)s perubahan level diterapkan.")
+            text = ngettext(
+                "%(count)s perubahan level diterapkan.",
+                "%(count)s perubahan level diterapkan.",
+                count,
+            )
         else:
-            text = _("%(count)s angka bulanan disimpan.")
+            text = ngettext(
+                "%(count)s angka bulanan disimpan.", "%(count)s angka bulanan disimpan.", count
+            )
         messages.success(request, text % {"count": count})
         return redirect("classification:import")
 

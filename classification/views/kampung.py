@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
@@ -16,9 +19,10 @@ from ..filters import KampungFilterSet
 from ..forms.records import (
     KampungIdentityForm,
 )
+from ..models import Assessment as AssessmentRecord
 from ..models import Kampung
 from ..rules.assessment import Assessment
-from ..rules.scoring import MAX_SCORES
+from ..rules.scoring import MAX_SCORES, is_met
 from ..rules.vocabularies import GROUP_INDICATORS, GROUP_LABELS, GROUPS, INDICATOR_LABELS, POKTAN
 from ..selectors.accounts import kampung_pokja_members
 from ..selectors.audit import kampung_history
@@ -61,26 +65,66 @@ class KampungListView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin,
         return f"kampung-kb-{base.local_today().isoformat()}.{export_format}"
 
 
-def score_groups(assessment: Assessment) -> list[dict]:
-    """The twelve scores grouped Input/Proses/Output, with each group's index and verdict."""
+@dataclass(frozen=True)
+class IndicatorScore:
+    code: str  # "I1" … "O4"
+    label: str
+    score: int | None  # None: not in a snapshot
+    max: int
+
+
+@dataclass(frozen=True)
+class ScoreGroup:
+    code: str  # "input", "proses", "output"
+    label: str
+    index: Decimal | None  # None: not in a snapshot
+    met: bool
+    indicators: list[IndicatorScore]
+
+
+def score_groups(
+    *, indices: Mapping[str, Decimal | None], scores: Mapping[str, int | None]
+) -> list[ScoreGroup]:
+    """The twelve scores grouped Input/Proses/Output, each group with its index and verdict.
+
+    One shape for the score table (``_snippets/score_table.html``) of the kampung page's live
+    estimate (``estimate_score_groups``) and of a submitted snapshot (``snapshot_score_groups``),
+    where an index or a score may be missing (``None``, shown as "—").
+    """
     return [
-        {
-            "code": group,
-            "label": GROUP_LABELS[group],
-            "index": assessment.indices.index(group),
-            "met": assessment.indices.met(group),
-            "indicators": [
-                {
-                    "code": code.upper(),
-                    "label": INDICATOR_LABELS[code],
-                    "score": getattr(assessment.scores, code),
-                    "max": MAX_SCORES[code],
-                }
+        ScoreGroup(
+            code=group,
+            label=GROUP_LABELS[group],
+            index=indices.get(group),
+            met=indices.get(group) is not None and is_met(indices[group]),
+            indicators=[
+                IndicatorScore(
+                    code=code.upper(),
+                    label=INDICATOR_LABELS[code],
+                    score=scores.get(code),
+                    max=MAX_SCORES[code],
+                )
                 for code in GROUP_INDICATORS[group]
             ],
-        }
+        )
         for group in GROUPS
     ]
+
+
+def estimate_score_groups(assessment: Assessment) -> list[ScoreGroup]:
+    """``score_groups`` of the estimate ``rules.assessment.assess`` gives on current records."""
+    return score_groups(
+        indices={group: assessment.indices.index(group) for group in GROUPS},
+        scores=assessment.scores.as_dict(),
+    )
+
+
+def snapshot_score_groups(assessment: AssessmentRecord) -> list[ScoreGroup]:
+    """``score_groups`` of the scores and indices a submitted assessment stored."""
+    return score_groups(
+        indices={group: getattr(assessment, f"index_{group}") for group in GROUPS},
+        scores=assessment.scores or {},
+    )
 
 
 def poktan_shares(shares: dict[str, int | None]) -> list[tuple[str, int | None]]:
@@ -104,7 +148,7 @@ class KampungDetailView(KampungAccessMixin, TemplateView):
             records=records,
             assessment=assessment,
             estimated_level=levels_by_code.get(assessment.level.value),
-            score_groups=score_groups(assessment),
+            score_groups=estimate_score_groups(assessment),
             poktan_shares=poktan_shares(assessment.scores.poktan_participation),
             figures_users=records.figures.total_users if records.figures else None,
             activities=list(kampung_activities(kampung=kampung)[: self.recent_activities]),

@@ -11,7 +11,7 @@ from ..selectors.records import (
     kampung_program_tags,
 )
 from . import base
-from .dashboard import district_overview
+from .dashboard import public_overview
 
 
 class PublicSummaryView(TemplateView):
@@ -28,9 +28,7 @@ class PublicSummaryView(TemplateView):
         )
         context["kabupaten"] = kabupaten
         if kabupaten is not None:
-            context.update(
-                district_overview(kabupaten_kode=kabupaten.kode, today=base.local_today())
-            )
+            context.update(public_overview(kabupaten_kode=kabupaten.kode, today=base.local_today()))
         return context
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
@@ -149,7 +149,7 @@ class FiguresCreateView(KampungFormView):
             kampung=self.kampung, by=self.request.user, **form.figures_fields()
         )
         return _("Angka periode %(period)s disimpan.") % {
-            "period": date_format(figures.period, "F Y")
+            "period": date_format(figures.period, "YEAR_MONTH_FORMAT")
         }
 
     def get_success_url(self):

@@ -7,26 +7,21 @@ import datetime
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
-from .. import charts
 from ..exports import FilteredExportMixin
-from ..models import Kabupaten, LevelChange
+from ..models import Kabupaten
 from ..selectors.completeness import reporting_completeness
-from ..selectors.dashboard import (
-    district_summary,
-    level_counts_by_kecamatan,
-    program_counts_by_level,
-)
-from ..selectors.levels import level_list
+from ..selectors.dashboard import district_overview
+from ..selectors.levels import level_list, levels_recorded_at
 from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
-from ..selectors.target import target_candidates, target_progress
+from ..selectors.target import target_candidates
 from ..tables import CompletenessTable, TargetCandidateTable
 from . import base
+from .dashboard import overview_context
 
 CANDIDATE_LIMIT = 20
 
@@ -122,51 +117,28 @@ class ReportView(LoginRequiredMixin, TemplateView):
         kode, today = self.kabupaten.kode, base.local_today()
         form = SnapshotForm(self.request.GET or None, today=today)
         snapshot = form.cleaned_data["tanggal"] if form.is_valid() else None
-        levels = level_list()
-        summary = district_summary(kabupaten_kode=kode, levels=levels, on=snapshot)
-        by_kecamatan = level_counts_by_kecamatan(kabupaten_kode=kode, levels=levels, on=snapshot)
-        progress = target_progress(
-            kabupaten_kode=kode, levels=levels, today=snapshot or today, detailed=True
+        overview = district_overview(
+            kabupaten_kode=kode, levels=level_list(), today=today, on=snapshot, detailed=True
         )
         candidates = [
             row
-            for row in target_candidates(kabupaten_kode=kode, levels=levels, limit=CANDIDATE_LIMIT)
+            for row in target_candidates(
+                kabupaten_kode=kode, levels=overview.levels, limit=CANDIDATE_LIMIT
+            )
             if row.estimated_upper
         ]
-        completeness = reporting_completeness(kabupaten_kode=kode, today=today)
-        by_program = program_counts_by_level(kabupaten_kode=kode, levels=levels)
-        as_of = LevelChange.objects.filter(
-            kampung__kecamatan__kabupaten_id=kode,
-            **({"effective_date__lte": snapshot} if snapshot else {}),
-        ).aggregate(at=Max("created_at"))["at"]
         context.update(
+            overview_context(overview),
             kabupaten=self.kabupaten,
             form=form,
             snapshot=snapshot,
             on=snapshot or today,
             today=today,
             generated_at=timezone.localtime(),
-            as_of=as_of,
-            levels=levels,
-            summary=summary,
-            by_kecamatan=by_kecamatan,
-            progress=progress,
-            current=progress.current,
+            as_of=levels_recorded_at(kabupaten_kode=kode, on=snapshot),
+            current=overview.progress.current,
             candidates=candidates,
             candidate_table=TargetCandidateTable(candidates),
-            completeness=completeness,
-            by_program=by_program,
-            distribution_chart=charts.render(
-                charts.level_distribution(summary), div_id="chart-distribusi"
-            ),
-            kecamatan_chart=charts.render(
-                charts.levels_by_kecamatan(by_kecamatan, levels), div_id="chart-kecamatan"
-            ),
-            target_chart=charts.render(charts.target_progress(progress), div_id="chart-target"),
-            program_chart=(
-                charts.render(charts.programs_by_level(by_program, levels), div_id="chart-program")
-                if any(row.total for row in by_program)
-                else ""
-            ),
+            completeness=reporting_completeness(kabupaten_kode=kode, today=today),
         )
         return context

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from .. import charts
-from ..models import Provinsi
+from ..models import Provinsi, TargetPolicy
 from ..permissions import access_for
 from ..selectors.levels import level_list
 from ..selectors.rollups import kabupaten_rollup
@@ -49,6 +49,8 @@ class ProvinceRollupView(LoginRequiredMixin, TemplateView):
             today=today,
             levels=levels,
             rollup=rollup,
+            # What a kabupaten without a policy of its own follows (the footnote says it).
+            default_policy=TargetPolicy.national_default(),
             rollup_chart=charts.render(
                 charts.rollup_shares(rollup.rows, levels), div_id="chart-rollup"
             ),

@@ -8,8 +8,6 @@ the level history at request time, in a fixed number of queries whatever the num
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.views.generic import TemplateView
@@ -17,7 +15,7 @@ from django_tables2 import SingleTableMixin
 
 from .. import charts, permissions
 from ..exports import FilteredExportMixin
-from ..models import Kabupaten, TargetPolicy
+from ..models import Kabupaten
 from ..selectors.levels import level_list
 from ..selectors.regions import home_kabupaten_code, kabupaten_for_user, readable_kabupaten
 from ..selectors.target import movements_by_kecamatan, target_candidates, target_progress
@@ -29,12 +27,6 @@ from . import base
 CANDIDATE_LIMIT = 20
 # The projection table looks this many years past the current one.
 PROJECTION_YEARS = 5
-
-
-def year_start(*, today: datetime.date, baseline_date: datetime.date) -> datetime.date:
-    """The day whose level counts as "at the start of this year": 31 December of last year,
-    or the baseline date in the baseline year (the history begins there)."""
-    return max(datetime.date(today.year - 1, 12, 31), baseline_date)
 
 
 class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, TemplateView):
@@ -84,7 +76,7 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
         by_kecamatan = movements_by_kecamatan(
             kabupaten_kode=kabupaten.kode,
             levels=levels,
-            start=year_start(today=today, baseline_date=progress.baseline_date),
+            start=progress.year_start,
             end=today,
         )
         projection = progress.projection(years_ahead=PROJECTION_YEARS)
@@ -96,8 +88,7 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
             today=today,
             progress=progress,
             current=progress.current,
-            is_baseline_year=today.year == progress.baseline_date.year,
-            rounding_label=TargetPolicy.Rounding(progress.rounding).label.lower(),
+            is_baseline_year=progress.is_baseline_year,
             projection=projection,
             projection_now=projection[0],
             by_kecamatan=by_kecamatan,

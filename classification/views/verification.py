@@ -28,8 +28,7 @@ from ..forms.workflow import (
 )
 from ..models import Assessment
 from ..rules.numbers import format_decimal
-from ..rules.scoring import MAX_SCORES, is_met
-from ..rules.vocabularies import GROUP_INDICATORS, GROUP_LABELS, GROUPS, INDICATOR_LABELS
+from ..rules.vocabularies import GROUP_LABELS, GROUPS
 from ..selectors.kampung import level_history
 from ..selectors.levels import level_list
 from ..selectors.records import kampung_records
@@ -47,32 +46,7 @@ from ..services.verification import (
     level_correct,
 )
 from .base import KampungFormView, add_service_errors, reverse_kampung
-
-
-def snapshot_groups(assessment: Assessment) -> list[dict]:
-    """The snapshot's twelve scores grouped Input/Proses/Output, each group with its index."""
-    scores = assessment.scores or {}
-    groups = []
-    for group in GROUPS:
-        index = getattr(assessment, f"index_{group}")
-        groups.append(
-            {
-                "code": group,
-                "label": GROUP_LABELS[group],
-                "index": format_decimal(index) if index is not None else "—",
-                "met": index is not None and is_met(index),
-                "indicators": [
-                    {
-                        "code": code.upper(),
-                        "label": INDICATOR_LABELS[code],
-                        "score": scores.get(code, "—"),
-                        "max": MAX_SCORES[code],
-                    }
-                    for code in GROUP_INDICATORS[group]
-                ],
-            }
-        )
-    return groups
+from .kampung import snapshot_score_groups
 
 
 class AssessmentView(KampungFormView):
@@ -202,7 +176,7 @@ class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
             kampung=assessment.kampung,
             is_waiting=assessment.status == Assessment.Status.SUBMITTED,
             changes=assessment_changes(assessment=assessment, previous=previous),
-            score_groups=snapshot_groups(assessment),
+            score_groups=snapshot_score_groups(assessment),
         )
         return context
 

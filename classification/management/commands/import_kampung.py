@@ -3,6 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from classification.imports.apply import import_apply
@@ -30,17 +32,23 @@ class Command(BaseCommand):
         try:
             person = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist as exc:
-            raise CommandError(f"Pengguna {user!r} tidak ada.") from exc
+            raise CommandError(_("Pengguna %(user)s tidak ada.") % {"user": repr(user)}) from exc
         if not person.is_active or not can_import(person):
-            raise CommandError(f"Pengguna {user!r} bukan staf DP3A: tidak boleh mengimpor.")
+            raise CommandError(
+                _("Pengguna %(user)s bukan staf DP3A: tidak boleh mengimpor.")
+                % {"user": repr(user)}
+            )
         quiet = options["verbosity"] == 0
         try:
             handle = file.open("rb")
         except OSError as exc:
-            raise CommandError(f"Berkas {file} tidak dapat dibuka: {exc.strerror}.") from exc
+            raise CommandError(
+                _("Berkas %(file)s tidak dapat dibuka: %(error)s.")
+                % {"file": file, "error": exc.strerror}
+            ) from exc
         with (
             handle,
-            tqdm(unit="baris", desc="Memeriksa", disable=quiet, file=self.stderr._out) as bar,
+            tqdm(unit="baris", desc=_("Memeriksa"), disable=quiet, file=self.stderr._out) as bar,
         ):
             plan = import_parse(
                 handle, name=file.name, kind=kind, user=person, limit_rows=False, progress=bar
@@ -50,28 +58,51 @@ class Command(BaseCommand):
         for error in plan.errors:
             self.stderr.write(str(error))
         if plan.hidden_error_count:
-            self.stderr.write(f"… dan {plan.hidden_error_count} kesalahan lain.")
-        summary = (
-            f"{plan.row_count} baris: {len(plan.changes)} berubah, "
-            f"{len(plan.unchanged)} sudah sesuai, {plan.error_count} kesalahan."
-        )
+            hidden = ngettext(
+                "… dan %(count)s kesalahan lain.",
+                "… dan %(count)s kesalahan lain.",
+                plan.hidden_error_count,
+            )
+            self.stderr.write(hidden % {"count": plan.hidden_error_count})
+        summary = ngettext(
+            "%(rows)s baris: %(changed)s berubah, %(unchanged)s sudah sesuai, "
+            "%(errors)s kesalahan.",
+            "%(rows)s baris: %(changed)s berubah, %(unchanged)s sudah sesuai, "
+            "%(errors)s kesalahan.",
+            plan.row_count,
+        ) % {
+            "rows": plan.row_count,
+            "changed": len(plan.changes),
+            "unchanged": len(plan.unchanged),
+            "errors": plan.error_count,
+        }
         if not plan.ok:
-            raise CommandError(f"{summary} Tidak ada yang disimpan.")
+            raise CommandError(" ".join((summary, _("Tidak ada yang disimpan."))))
         if dry_run:
-            self.stdout.write(f"{summary} Uji coba (--dry-run): tidak ada yang disimpan.")
+            dry = _("Uji coba (--dry-run): tidak ada yang disimpan.")
+            self.stdout.write(" ".join((summary, dry)))
             return
         with tqdm(
             total=len(plan.changes),
             unit="baris",
-            desc="Menyimpan",
+            desc=_("Menyimpan"),
             disable=quiet,
             file=self.stderr._out,
         ) as bar:
             try:
                 count = import_apply(plan=plan, by=person, progress=bar)
             except ValidationError as exc:
-                raise CommandError("Tidak ada yang disimpan: " + " ".join(exc.messages)) from exc
-        done = (
-            "perubahan level diterapkan" if kind == ImportKind.LEVELS else "angka bulanan disimpan"
-        )
-        self.stdout.write(self.style.SUCCESS(f"{summary} {count} {done}."))
+                raise CommandError(
+                    _("Tidak ada yang disimpan: %(reason)s") % {"reason": " ".join(exc.messages)}
+                ) from exc
+        if kind == ImportKind.LEVELS:
+            done = ngettext(
+                "%(count)s perubahan level diterapkan.",
+                "%(count)s perubahan level diterapkan.",
+                count,
+            )
+        else:
+            done = ngettext(
+                "%(count)s angka bulanan disimpan.", "%(count)s angka bulanan disimpan.", count
+            )
+        self.stdout.write(self.style.SUCCESS(" ".join((summary, done % {"count": count}))))

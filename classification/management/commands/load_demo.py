@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from classification.demo.baseline import (
     DEMO_KABUPATEN,
@@ -29,19 +31,33 @@ class Command(BaseCommand):
         # Demo accounts share a published password: never on a production site.
         if not no_users and not settings.DEBUG:
             raise CommandError(
-                "Pengguna demo hanya dibuat bila DEBUG aktif. "
-                "Pakai --no-users untuk memuat data saja."
+                _(
+                    "Pengguna demo hanya dibuat bila DEBUG aktif. "
+                    "Pakai --no-users untuk memuat data saja."
+                )
             )
         call_command("load_region", DEMO_KABUPATEN, verbosity=options["verbosity"])
         boundaries = load_boundaries()
         baseline = load_baseline(demo_levels())
-        self.stdout.write(f"{boundaries} batas desa, {baseline} level awal baru dicatat.")
+        self.stdout.write(
+            _("%(boundaries)s batas desa, %(levels)s level awal baru dicatat.")
+            % {"boundaries": boundaries, "levels": baseline}
+        )
         records = load_records()
         self.stdout.write(
-            f"Data demo (profil, angka 3 bulan, kegiatan, program tematik) untuk {records} "
-            "kampung baru; level estimasi dihitung dengan aturan skor."
+            ngettext(
+                "Data demo (profil, angka 3 bulan, kegiatan, program tematik) untuk %(count)s "
+                "kampung baru; level estimasi dihitung dengan aturan skor.",
+                "Data demo (profil, angka 3 bulan, kegiatan, program tematik) untuk %(count)s "
+                "kampung baru; level estimasi dihitung dengan aturan skor.",
+                records,
+            )
+            % {"count": records}
         )
         if not no_users:
             names = create_demo_users()
-            self.stdout.write(f"Pengguna demo: {', '.join(names)} (sandi {DEMO_PASSWORD}).")
-        self.stdout.write(self.style.SUCCESS("Demo Tanah Laut siap."))
+            self.stdout.write(
+                _("Pengguna demo: %(names)s (sandi %(password)s).")
+                % {"names": ", ".join(names), "password": DEMO_PASSWORD}
+            )
+        self.stdout.write(self.style.SUCCESS(_("Demo Tanah Laut siap.")))

@@ -1,6 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from classification.imports.regions import REGION_FILE, RegionFileError, read_villages
@@ -20,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, codes, all, file, **options):
         if all == bool(codes):
-            raise CommandError("Sebutkan kode wilayah, atau --all untuk seluruh Indonesia.")
+            raise CommandError(_("Sebutkan kode wilayah, atau --all untuk seluruh Indonesia."))
         try:
             rows = read_villages(file, None if all else codes)
         except RegionFileError as exc:
@@ -28,9 +30,12 @@ class Command(BaseCommand):
         with tqdm(
             total=len(rows),
             unit="desa",
-            desc="Memuat wilayah",
+            desc=_("Memuat wilayah"),
             disable=options["verbosity"] == 0,
             file=self.stderr._out,
         ) as bar:
             count = regions_load(rows=rows, progress=bar)
-        self.stdout.write(self.style.SUCCESS(f"{count} desa/kelurahan dimuat."))
+        loaded = ngettext(
+            "%(count)s desa/kelurahan dimuat.", "%(count)s desa/kelurahan dimuat.", count
+        )
+        self.stdout.write(self.style.SUCCESS(loaded % {"count": count}))
