@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -29,7 +28,6 @@ from rest_framework.views import APIView
 
 from ..filters import KampungFilterSet
 from ..models import Kabupaten, Kampung, Kecamatan
-from ..permissions import access_for
 from ..rules.codes import normalise_region_code
 from ..selectors.dashboard import district_summary, level_counts_by_kecamatan
 from ..selectors.kampung import kampung_for_user, level_history
@@ -132,14 +130,7 @@ class ApiKampungFilterSet(KampungFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        access = access_for(self.request.user)
-        kecamatan = Kecamatan.objects.all()
-        if not access.sees_everything:
-            kecamatan = kecamatan.filter(
-                Q(kabupaten_id__in=access.read_kabupaten)
-                | Q(kabupaten__provinsi_id__in=access.read_provinsi)
-            )
-        self.filters["kecamatan"].queryset = kecamatan
+        self.filters["kecamatan"].queryset = Kecamatan.objects.visible_to(self.request.user)
 
     # The programme filter works through a method, so the schema cannot see its type: a pk.
     @extend_schema_field(OpenApiTypes.INT)

@@ -34,10 +34,10 @@ ACCOUNT_LIST_URL = reverse_lazy("classification:pokja_accounts")
 
 
 class AccountManagerMixin(LoginRequiredMixin):
-    """Anonymous → login page; signed in without ``can_manage_accounts`` → 403."""
+    """Anonymous → login page; signed in without ``can_manage_district`` → 403."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_manage_accounts(request.user):
+        if request.user.is_authenticated and not permissions.can_manage_district(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -44,14 +44,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         # A reviewer whose only scope is one provinsi starts on its roll-up, not one district.
-        access = permissions.access_for(request.user)
-        if (
-            "kode" not in kwargs
-            and access.reviewer
-            and len(access.read_provinsi) == 1
-            and not (access.read_kabupaten or access.managed_kabupaten or access.superuser)
-        ):
-            return redirect("classification:province_rollup", kode=next(iter(access.read_provinsi)))
+        provinsi = permissions.rollup_home_provinsi(request.user)
+        if "kode" not in kwargs and provinsi is not None:
+            return redirect("classification:province_rollup", kode=provinsi)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

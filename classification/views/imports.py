@@ -79,7 +79,7 @@ class ImportRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not permissions.can_import(request.user):
+        if not permissions.can_manage_district(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

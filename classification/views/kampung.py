@@ -121,8 +121,8 @@ class KampungDetailView(KampungAccessMixin, TemplateView):
             # Who sits on its Pokja: for DP3A staff of its kabupaten only (one query; none else).
             pokja_members=(
                 kampung_pokja_members(kampung=kampung)
-                if permissions.access_for(self.request.user).manages_kabupaten(
-                    kampung.kecamatan.kabupaten_id
+                if permissions.can_manage_kabupaten(
+                    self.request.user, kampung.kecamatan.kabupaten_id
                 )
                 else None
             ),

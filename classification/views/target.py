@@ -88,8 +88,7 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
             end=today,
         )
         projection = progress.projection(years_ahead=PROJECTION_YEARS)
-        access = permissions.access_for(self.request.user)
-        several = access.sees_everything or access.read_provinsi or len(access.read_kabupaten) > 1
+        several = permissions.reads_several_kabupaten(self.request.user)
         context.update(
             kabupaten=kabupaten,
             kabupaten_choices=(readable_kabupaten(user=self.request.user) if several else []),

@@ -153,7 +153,7 @@ class VerifierRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not permissions.can_verify_queue(request.user):
+        if not permissions.can_manage_district(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -8,7 +8,7 @@ from tqdm import tqdm
 from classification.imports.apply import import_apply
 from classification.imports.check import import_parse
 from classification.imports.plan import ImportKind
-from classification.permissions import can_import
+from classification.permissions import can_manage_district
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             person = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"Pengguna {user!r} tidak ada.") from exc
-        if not person.is_active or not can_import(person):
+        if not person.is_active or not can_manage_district(person):
             raise CommandError(f"Pengguna {user!r} bukan staf DP3A: tidak boleh mengimpor.")
         quiet = options["verbosity"] == 0
         try:
