@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
@@ -21,6 +20,7 @@ from ..selectors.levels import level_list
 from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
 from ..selectors.target import target_progress
 from . import base
+from .base import RequiresSignIn
 
 
 def district_overview(*, kabupaten_kode: str, today: datetime.date) -> dict:
@@ -37,7 +37,7 @@ def district_overview(*, kabupaten_kode: str, today: datetime.date) -> dict:
     }
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
+class DashboardView(RequiresSignIn, TemplateView):
     """District dashboard: `/` opens the user's own district, `/kabupaten/<kode>/` any in scope."""
 
     template_name = "classification/dashboard.html"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -36,10 +35,10 @@ from ..services.records import (
 )
 from ..tables import KampungTable
 from . import base
-from .base import KampungAccessMixin, KampungFormView
+from .base import KampungAccessMixin, KampungFormView, RequiresSignIn
 
 
-class KampungListView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
+class KampungListView(RequiresSignIn, FilteredExportMixin, SingleTableMixin, FilterView):
     """All kampung the user may read: sortable, filterable, paginated, exportable as shown."""
 
     template_name = "classification/kampung_list.html"

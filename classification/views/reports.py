@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +26,7 @@ from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
 from ..selectors.target import target_candidates, target_progress
 from ..tables import CompletenessTable, TargetCandidateTable
 from . import base
+from .base import RequiresSignIn
 
 CANDIDATE_LIMIT = 20
 
@@ -39,7 +39,7 @@ def _scoped_kabupaten(request) -> Kabupaten | None:
     return kabupaten_for_user(user=request.user, kode=kode)
 
 
-class CompletenessView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, TemplateView):
+class CompletenessView(RequiresSignIn, FilteredExportMixin, SingleTableMixin, TemplateView):
     """``/kelengkapan/``: per kecamatan the kampung that have not reported, then every kampung.
 
     ``?belum=1`` keeps only the kampung missing something; ``?_export=csv|xlsx`` downloads the
@@ -101,7 +101,7 @@ class SnapshotForm(forms.Form):
         return value
 
 
-class ReportView(LoginRequiredMixin, TemplateView):
+class ReportView(RequiresSignIn, TemplateView):
     """``/laporan/``: the district report to print (A4), every number read at request time.
 
     ``?tanggal=`` gives levels as they were that day (from the level history); the target,

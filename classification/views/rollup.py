@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.generic import TemplateView
 
@@ -12,21 +10,24 @@ from ..selectors.levels import level_list
 from ..selectors.regions import provinsi_for_user
 from ..selectors.rollups import kabupaten_rollup
 from . import base
+from .base import RequiresRule
 
 
-def _check_reviewer(user) -> None:
-    if not permissions.can_view_rollups(user):
-        raise PermissionDenied
+class ProvinceRollupView(RequiresRule, TemplateView):
+    """Every kabupaten/kota of one provinsi side by side, each linking to its dashboard.
 
+    Only reviewers and superusers (403 for the others); a provinsi the user does not read as a
+    whole is 404.
+    """
 
-class ProvinceRollupView(LoginRequiredMixin, TemplateView):
-    """Every kabupaten/kota of one provinsi side by side, each linking to its dashboard."""
-
+    permission_rule = permissions.can_view_rollups
+    # GET-only pages: the rule guards what they render; a POST is 405 whatever the role, as the
+    # permission matrix has it.
+    guarded_methods = frozenset({"GET", "HEAD"})
     template_name = "classification/rollup.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        _check_reviewer(self.request.user)
         provinsi = provinsi_for_user(user=self.request.user, kode=kwargs["kode"])
         return self._fill(context, provinsi_kode=provinsi.kode, title=provinsi.nama, national=False)
 
@@ -53,7 +54,6 @@ class NationalRollupView(ProvinceRollupView):
 
     def get_context_data(self, **kwargs):
         context = TemplateView.get_context_data(self, **kwargs)
-        _check_reviewer(self.request.user)
         if not permissions.has_national_scope(self.request.user):
             raise Http404
         return self._fill(context, provinsi_kode=None, title="Indonesia", national=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
@@ -23,6 +22,7 @@ from ..selectors.regions import home_kabupaten_code, kabupaten_for_user, readabl
 from ..selectors.target import movements_by_kecamatan, target_candidates, target_progress
 from ..tables import TargetCandidateTable
 from . import base
+from .base import RequiresSignIn
 
 # The candidate list shows (and downloads) this many kampung: what is missing is worked out
 # for each row from its records, so the list stays short enough to act on.
@@ -37,7 +37,7 @@ def year_start(*, today: datetime.date, baseline_date: datetime.date) -> datetim
     return max(datetime.date(today.year - 1, 12, 31), baseline_date)
 
 
-class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, TemplateView):
+class TargetView(RequiresSignIn, FilteredExportMixin, SingleTableMixin, TemplateView):
     """``/target/``: the user's own district, or ``?kabupaten=<kode>`` for one in scope (else 404).
 
     ``?_export=csv`` or ``xlsx`` downloads the candidate list exactly as shown.
