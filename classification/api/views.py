@@ -8,8 +8,6 @@ each response from them, and ``tests/test_api.py`` validates real responses agai
 
 from __future__ import annotations
 
-import datetime
-
 from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -27,13 +25,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..filters import KampungFilterSet
-from ..models import Kabupaten, Kampung, Kecamatan
+from ..models import Kampung, Kecamatan
 from ..rules.codes import normalise_region_code
-from ..selectors.dashboard import district_summary, level_counts_by_kecamatan
+from ..selectors.api import district_report
 from ..selectors.kampung import kampung_for_user, level_history
-from ..selectors.levels import level_list
 from ..selectors.regions import kabupaten_for_user
-from ..selectors.target import target_progress
 from .serializers import DistrictSummarySerializer, KampungDetailSerializer, KampungListSerializer
 
 __all__ = ["DistrictSummaryView", "KampungDetailView", "KampungListView"]
@@ -52,46 +48,6 @@ def _dotted(kode: str) -> str:
     if dotted is None:
         raise Http404
     return dotted
-
-
-def district_report(*, kabupaten: Kabupaten, today: datetime.date) -> dict:
-    """What the district summary returns, straight from the dashboard's selectors (5 queries)."""
-    levels = level_list()
-    summary = district_summary(kabupaten_kode=kabupaten.kode, levels=levels)
-    by_kecamatan = level_counts_by_kecamatan(kabupaten_kode=kabupaten.kode, levels=levels)
-    # Each year's quota from that year's own base, as the target page reads domain.md §4.
-    progress = target_progress(kabupaten_kode=kabupaten.kode, levels=levels, today=today)
-    bkkbn_codes = {level.code: level.bkkbn_code for level in levels}
-    return {
-        "kabupaten": kabupaten,
-        "as_of": today,
-        "total": summary.total,
-        "kecamatan_count": summary.kecamatan_count,
-        "unassigned": summary.unassigned,
-        "upper_count": summary.upper_count,
-        "upper_share": summary.upper_share,
-        "by_level": [
-            {
-                "code": count.code,
-                "label": count.label,
-                "bkkbn_code": bkkbn_codes[count.code],
-                "colour": count.colour,
-                "count": count.count,
-                "share": count.share,
-            }
-            for count in summary.levels
-        ],
-        "by_kecamatan": [
-            {
-                "kode": row.kode,
-                "nama": row.nama,
-                "total": row.total,
-                "counts": {level.code: n for level, n in zip(levels, row.counts, strict=True)},
-            }
-            for row in by_kecamatan
-        ],
-        "target": progress,
-    }
 
 
 class DistrictSummaryView(APIView):
