@@ -1,7 +1,8 @@
 """The read-only JSON API's views: district summary, kampung list and kampung detail.
 
-Same scoping as the pages (``Kampung.objects.visible_to``, ``selectors.regions.kabupaten_for_user``,
-``selectors.kampung.kampung_for_user``): anything out of reach is a 404. Only GET, HEAD and OPTIONS
+Same gate and scoping as the pages: any signed-in user (``api.permissions.SignedIn``), objects
+through ``Kampung.objects.visible_to``, ``selectors.regions.kabupaten_for_user`` and
+``selectors.kampung.kampung_for_user``: anything out of reach is a 404. Only GET, HEAD and OPTIONS
 are routed, so every write answers 405. The serializers are the schema: drf-spectacular describes
 each response from them, and ``tests/test_api.py`` validates real responses against it.
 """
@@ -30,6 +31,7 @@ from ..rules.codes import normalise_region_code
 from ..selectors.api import district_report
 from ..selectors.kampung import kampung_for_user, level_history
 from ..selectors.regions import kabupaten_for_user
+from .permissions import SignedIn
 from .serializers import DistrictSummarySerializer, KampungDetailSerializer, KampungListSerializer
 
 __all__ = ["DistrictSummaryView", "KampungDetailView", "KampungListView"]
@@ -52,6 +54,8 @@ def _dotted(kode: str) -> str:
 
 class DistrictSummaryView(APIView):
     """A kabupaten's totals, level distribution, levels by kecamatan and 5%-a-year target."""
+
+    permission_classes = [SignedIn]
 
     @extend_schema(
         operation_id="kabupaten_ringkasan",
@@ -98,6 +102,7 @@ class ApiKampungFilterSet(KampungFilterSet):
 class KampungListView(generics.ListAPIView):
     """Every kampung the user may read, by code; the same filters as the kampung table."""
 
+    permission_classes = [SignedIn]
     serializer_class = KampungListSerializer
     pagination_class = KampungPagination
     filter_backends = [DjangoFilterBackend]
@@ -129,6 +134,7 @@ class KampungListView(generics.ListAPIView):
 class KampungDetailView(generics.RetrieveAPIView):
     """One kampung with its official and estimated level and its level history."""
 
+    permission_classes = [SignedIn]
     serializer_class = KampungDetailSerializer
     queryset = Kampung.objects.none()
 
