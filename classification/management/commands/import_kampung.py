@@ -1,3 +1,5 @@
+"""``manage.py import_kampung``: import official levels or figures from a file as a DP3A user."""
+
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
