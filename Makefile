@@ -13,7 +13,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 WITH_SERVICES = PG_TEST_URL=$(PG_TEST_URL) REDIS_TEST_URL=$(REDIS_TEST_URL) .ci/with-services
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run demo test test-sqlite test-postgres browser static messages lint check-deploy bench clean
+.PHONY: setup run demo test test-sqlite test-postgres browser static messages lint check-deploy bench layout clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,10 @@ bench: setup static
 	DATABASE_URL=$(BENCH_DISTRICT_URL) $(BIN)/python -m bench.build --only 63.01
 	DATABASE_URL=$(BENCH_URL) BENCH_DISTRICT_URL=$(BENCH_DISTRICT_URL) \
 	  $(BIN)/python -m bench.run --duration $(BENCH_DURATION)
+
+## The app's packages and modules, each with the first line of its docstring.
+layout: setup
+	DEBUG=1 $(BIN)/python manage.py layout
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,3 +1,5 @@
+"""The Django admin for superusers: regions, kampung, levels and records, read mostly."""
+
 from django.contrib import admin
 
 from .models import (

@@ -1,3 +1,5 @@
+"""The classification app's configuration (label ``classification``)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from . import permissions
 from .models import (
     ClassificationLevel,
     Kabupaten,
@@ -14,7 +15,6 @@ from .models import (
     Provinsi,
     ThematicProgram,
 )
-from .permissions import access_for
 from .rules.codes import normalise_region_code
 
 __all__ = ["KampungFilterSet"]
@@ -81,19 +81,10 @@ class KampungFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, home_kabupaten: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        access = access_for(self.request.user)
-        kabupaten = Kabupaten.objects.order_by("kode")
-        if not access.sees_everything:
-            kabupaten = kabupaten.filter(
-                Q(kode__in=access.read_kabupaten) | Q(provinsi_id__in=access.read_provinsi)
-            )
-        # The provinsi the user reads; None for all of them. A kabupaten code starts with its
-        # provinsi's ("63.01" is in "63").
-        readable = (
-            None
-            if access.sees_everything
-            else access.read_provinsi | {kode[:2] for kode in access.read_kabupaten}
-        )
+        user = self.request.user
+        kabupaten = Kabupaten.objects.visible_to(user).order_by("kode")
+        # The provinsi the user reads all or part of; None for all of them.
+        readable = permissions.readable_provinsi_codes(user)
         provinsi = Provinsi.objects.order_by("kode")
         if readable is not None:
             provinsi = provinsi.filter(kode__in=readable)
@@ -113,7 +104,7 @@ class KampungFilterSet(django_filters.FilterSet):
         # Kecamatan of the chosen kabupaten, else of the user's own district: a national
         # list of 7,285 kecamatan would be useless as a drop-down.
         chosen = (self.data.get("kabupaten") or home_kabupaten or "").strip()
-        if chosen and access.reads_kabupaten(chosen):
+        if chosen and permissions.can_view_kabupaten(user, chosen):
             self.filters["kecamatan"].queryset = Kecamatan.objects.filter(
                 kabupaten_id=chosen
             ).order_by("kode")

@@ -1,3 +1,5 @@
+"""The site's URLs: pages, the API under /api/v1/; every view declares its gate (views.base)."""
+
 from django.urls import path
 
 from .views import accounts as account_views

@@ -5,10 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from classification.forms.accounts import LoginForm
+from classification.views.base import public
 
 urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing in and out are for anyone (the gate test asks every view to declare its gate).
+    path(
+        "masuk/",
+        public(auth_views.LoginView.as_view(authentication_form=LoginForm)),
+        name="login",
+    ),
+    path("keluar/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("admin/", admin.site.urls),
     # The language switch (Django's set_language, a POST): the choice is kept in a cookie and
     # URLs stay unprefixed.

@@ -1,11 +1,17 @@
 """Who sees and edits which kampung: permissions.py and the querysets that mirror it."""
 
+import ast
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.test import SimpleTestCase
 
+import classification
 from classification import permissions
-from classification.models import Kampung, PokjaMembership, RegionScope
+from classification.models import Kabupaten, Kampung, Kecamatan, PokjaMembership, RegionScope
 from classification.permissions import BKKBN_GROUP, DP3A_GROUP
+from classification.selectors.accounts import manageable_pokja_users
 
 from .base import (
     KAMPUNG_A,
@@ -191,6 +197,57 @@ class CanEditAndSetLevelTests(PermissionTestCase):
                     )
 
 
+class RegionQuerysetTests(PermissionTestCase):
+    """Kabupaten and Kecamatan ``visible_to`` and Kampung ``managed_by`` answer as the rules."""
+
+    def test_kabupaten_and_kecamatan_visible_to_mirror_can_view_kabupaten(self):
+        districts = (TANAH_LAUT, KOTABARU)
+        for name, user in self.people().items():
+            readable = {kode for kode in districts if permissions.can_view_kabupaten(user, kode)}
+            with self.subTest(user=name):
+                kabupaten = Kabupaten.objects.visible_to(user).filter(kode__in=districts)
+                self.assertEqual(set(kabupaten.values_list("kode", flat=True)), readable)
+                kecamatan = Kecamatan.objects.visible_to(user).filter(kabupaten_id__in=districts)
+                self.assertEqual(set(kecamatan.values_list("kabupaten_id", flat=True)), readable)
+
+    def test_managed_by_mirrors_can_set_level(self):
+        for name, user in self.people().items():
+            managed = set(Kampung.objects.managed_by(user).values_list("pk", flat=True))
+            for kampung in (self.kampung_a, self.kampung_b, self.kampung_lain):
+                with self.subTest(user=name, kampung=kampung.desa_nama):
+                    self.assertIs(permissions.can_set_level(user, kampung), kampung.pk in managed)
+
+    def test_district_pages_are_for_dp3a_with_a_kabupaten_and_superusers(self):
+        managers = {"staf", "staf_lain", "admin"}
+        for name, user in self.people().items():
+            with self.subTest(user=name):
+                self.assertIs(permissions.can_manage_district(user), name in managers)
+
+
+class CanManageAccountTests(PermissionTestCase):
+    def test_rule_mirrors_the_account_queryset(self):
+        # A Pokja seated in both kabupaten: nobody but a superuser manages all of its seats.
+        both = make_user("pokja_dua_kabupaten")
+        for kampung in (self.kampung_a, self.kampung_lain):
+            PokjaMembership.objects.create(user=both, kampung=kampung)
+        accounts = [self.pokja_a, self.pokja_b, both, self.staf, self.peninjau, self.admin]
+        for name, user in self.people().items():
+            if not user.is_authenticated:
+                continue
+            manageable = set(manageable_pokja_users(user=user).values_list("pk", flat=True))
+            for account in accounts:
+                with self.subTest(manager=name, account=account.username):
+                    self.assertIs(
+                        permissions.can_manage_account(user, account), account.pk in manageable
+                    )
+
+    def test_staff_with_a_pokja_seat_is_no_pokja_account(self):
+        PokjaMembership.objects.create(user=self.peninjau, kampung=self.kampung_a)
+        self.assertTrue(permissions.has_staff_role(self.peninjau))
+        self.assertFalse(permissions.can_manage_account(self.staf, self.peninjau))
+        self.assertTrue(permissions.can_manage_account(self.staf, self.pokja_a))
+
+
 class AccessQueryCountTests(PermissionTestCase):
     def test_roles_are_read_once_per_user_object(self):
         cases = [
@@ -219,3 +276,66 @@ class AccessQueryCountTests(PermissionTestCase):
         with self.assertNumQueries(0):
             self.assertFalse(permissions.can_view_kampung(AnonymousUser(), self.kampung_a))
             self.assertFalse(permissions.can_edit_kampung(AnonymousUser(), self.kampung_a))
+
+
+class RulesLiveInPermissionsTests(SimpleTestCase):
+    """Who may do what is asked of permissions.py, never worked out again elsewhere."""
+
+    # What only permissions.py reads: the Access record, the role flags and groups behind it.
+    NAMES = {
+        "access_for",
+        "Access",
+        "ANONYMOUS_ACCESS",
+        "STAFF_GROUPS",
+        "DP3A_GROUP",
+        "BKKBN_GROUP",
+    }
+    ATTRIBUTES = {
+        "access_for",
+        "is_superuser",
+        "is_staff",
+        "sees_everything",
+        "read_kabupaten",
+        "read_provinsi",
+        "managed_kabupaten",
+        "pokja_kampung_ids",
+        "reads_kabupaten",
+        "manages_kabupaten",
+    }
+    LOOKUPS = ("is_superuser", "is_staff", "groups__")
+    # The demo creates the two groups by name: data, not a rule.
+    ALLOWED = {"demo/baseline.py": {"DP3A_GROUP", "BKKBN_GROUP"}}
+
+    def role_reads(self, tree: ast.AST) -> set[str]:
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in self.ATTRIBUTES:
+                found.add(f".{node.attr}")
+            elif isinstance(node, ast.Name) and node.id in self.NAMES:
+                found.add(node.id)
+            elif isinstance(node, ast.alias) and node.name in self.NAMES:
+                found.add(node.name)
+            elif isinstance(node, ast.keyword) and (node.arg or "").startswith(self.LOOKUPS):
+                found.add(f"{node.arg}=")
+        return found
+
+    def test_no_module_but_permissions_reads_roles(self):
+        app = Path(classification.__file__).resolve().parent
+        for path in sorted(app.rglob("*.py")):
+            module = path.relative_to(app).as_posix()
+            if module == "permissions.py" or module.startswith("migrations/"):
+                continue
+            with self.subTest(module=module):
+                found = self.role_reads(ast.parse(path.read_text(encoding="utf-8")))
+                self.assertEqual(found - self.ALLOWED.get(module, set()), set())
+
+    def test_the_check_sees_role_reads(self):
+        tree = ast.parse(
+            "from .permissions import access_for\n"
+            "ok = access_for(user).read_kabupaten or user.is_superuser\n"
+            "User.objects.filter(groups__name='dp3a')\n"
+        )
+        self.assertEqual(
+            self.role_reads(tree),
+            {"access_for", ".read_kabupaten", ".is_superuser", "groups__name="},
+        )

@@ -2,8 +2,8 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.permissions import IsAuthenticated
 
+from .permissions import SignedIn
 from .views import DistrictSummaryView, KampungDetailView, KampungListView
 
 app_name = "api"
@@ -20,7 +20,7 @@ urlpatterns = [
     # Any logged-in user (drf-spectacular serves it to anyone by default).
     path(
         "schema/",
-        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        SpectacularAPIView.as_view(permission_classes=[SignedIn]),
         name="schema",
     ),
 ]

@@ -1,16 +1,14 @@
 """The read-only JSON API's views: district summary, kampung list and kampung detail.
 
-Same scoping as the pages (``Kampung.objects.visible_to``, ``selectors.regions.kabupaten_for_user``,
-``selectors.kampung.kampung_for_user``): anything out of reach is a 404. Only GET, HEAD and OPTIONS
+Same gate and scoping as the pages: any signed-in user (``api.permissions.SignedIn``), objects
+through ``Kampung.objects.visible_to``, ``selectors.regions.kabupaten_for_user`` and
+``selectors.kampung.kampung_for_user``: anything out of reach is a 404. Only GET, HEAD and OPTIONS
 are routed, so every write answers 405. The serializers are the schema: drf-spectacular describes
 each response from them, and ``tests/test_api.py`` validates real responses against it.
 """
 
 from __future__ import annotations
 
-import datetime
-
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,14 +27,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..filters import KampungFilterSet
-from ..models import Kabupaten, Kampung, Kecamatan
-from ..permissions import access_for
+from ..models import Kampung, Kecamatan
 from ..rules.codes import normalise_region_code
-from ..selectors.dashboard import district_summary, level_counts_by_kecamatan
+from ..selectors.api import district_report
 from ..selectors.kampung import kampung_for_user, level_history
-from ..selectors.levels import level_list
 from ..selectors.regions import kabupaten_for_user
-from ..selectors.target import target_progress
+from .permissions import SignedIn
 from .serializers import DistrictSummarySerializer, KampungDetailSerializer, KampungListSerializer
 
 __all__ = ["DistrictSummaryView", "KampungDetailView", "KampungListView"]
@@ -57,48 +53,10 @@ def _dotted(kode: str) -> str:
     return dotted
 
 
-def district_report(*, kabupaten: Kabupaten, today: datetime.date) -> dict:
-    """What the district summary returns, straight from the dashboard's selectors (5 queries)."""
-    levels = level_list()
-    summary = district_summary(kabupaten_kode=kabupaten.kode, levels=levels)
-    by_kecamatan = level_counts_by_kecamatan(kabupaten_kode=kabupaten.kode, levels=levels)
-    # Each year's quota from that year's own base, as the target page reads domain.md §4.
-    progress = target_progress(kabupaten_kode=kabupaten.kode, levels=levels, today=today)
-    bkkbn_codes = {level.code: level.bkkbn_code for level in levels}
-    return {
-        "kabupaten": kabupaten,
-        "as_of": today,
-        "total": summary.total,
-        "kecamatan_count": summary.kecamatan_count,
-        "unassigned": summary.unassigned,
-        "upper_count": summary.upper_count,
-        "upper_share": summary.upper_share,
-        "by_level": [
-            {
-                "code": count.code,
-                "label": count.label,
-                "bkkbn_code": bkkbn_codes[count.code],
-                "colour": count.colour,
-                "count": count.count,
-                "share": count.share,
-            }
-            for count in summary.levels
-        ],
-        "by_kecamatan": [
-            {
-                "kode": row.kode,
-                "nama": row.nama,
-                "total": row.total,
-                "counts": {level.code: n for level, n in zip(levels, row.counts, strict=True)},
-            }
-            for row in by_kecamatan
-        ],
-        "target": progress,
-    }
-
-
 class DistrictSummaryView(APIView):
     """A kabupaten's totals, level distribution, levels by kecamatan and 5%-a-year target."""
+
+    permission_classes = [SignedIn]
 
     @extend_schema(
         operation_id="kabupaten_ringkasan",
@@ -133,14 +91,7 @@ class ApiKampungFilterSet(KampungFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        access = access_for(self.request.user)
-        kecamatan = Kecamatan.objects.all()
-        if not access.sees_everything:
-            kecamatan = kecamatan.filter(
-                Q(kabupaten_id__in=access.read_kabupaten)
-                | Q(kabupaten__provinsi_id__in=access.read_provinsi)
-            )
-        self.filters["kecamatan"].queryset = kecamatan
+        self.filters["kecamatan"].queryset = Kecamatan.objects.visible_to(self.request.user)
 
     # The programme filter works through a method, so the schema cannot see its type: a pk.
     @extend_schema_field(OpenApiTypes.INT)
@@ -152,6 +103,7 @@ class ApiKampungFilterSet(KampungFilterSet):
 class KampungListView(generics.ListAPIView):
     """Every kampung the user may read, by code; the same filters as the kampung table."""
 
+    permission_classes = [SignedIn]
     serializer_class = KampungListSerializer
     pagination_class = KampungPagination
     filter_backends = [DjangoFilterBackend]
@@ -183,6 +135,7 @@ class KampungListView(generics.ListAPIView):
 class KampungDetailView(generics.RetrieveAPIView):
     """One kampung with its official and estimated level and its level history."""
 
+    permission_classes = [SignedIn]
     serializer_class = KampungDetailSerializer
     queryset = Kampung.objects.none()
 

@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import ClassificationLevel, Kampung, KampungFigures, LevelChange
-from ..permissions import access_for
+from ..permissions import can_manage_kabupaten
 from ..rules.figures import FIGURE_COUNT_FIELDS, figures_rule_errors
 from ..rules.levels import parse_level
 from .cells import (
@@ -130,7 +130,7 @@ class _Checker:
 
     def __init__(self, *, plan: ImportPlan, user, today: datetime.date):
         self.plan = plan
-        self.access = access_for(user)
+        self.user = user
         self.today = today
         self.kampung: dict[str, Kampung | None] = {}
         self.first_row: dict[Any, int] = {}
@@ -273,7 +273,7 @@ class _Checker:
         if kampung is None:
             parsed.errors.append(("kode", _("Kode %(code)s tidak dikenal") % {"code": code}))
             return None
-        if not self.access.manages_kabupaten(kampung.kecamatan.kabupaten_id):
+        if not can_manage_kabupaten(self.user, kampung.kecamatan.kabupaten_id):
             parsed.errors.append(("kode", _("Kode %(code)s bukan wilayah Anda") % {"code": code}))
             return None
         if key is None:

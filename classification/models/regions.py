@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import KabupatenQuerySet, KecamatanQuerySet
+
 
 class Provinsi(models.Model):
     """A province, keyed by its Kemendagri code (``63``)."""
@@ -34,6 +36,8 @@ class Kabupaten(models.Model):
         default=False,
         help_text=_("Dinyalakan oleh pemuat demo: level per kampung bukan data resmi."),
     )
+
+    objects = KabupatenQuerySet.as_manager()
 
     class Meta:
         ordering = ["kode"]
@@ -67,6 +71,8 @@ class Kecamatan(models.Model):
     kabupaten = models.ForeignKey(
         Kabupaten, on_delete=models.PROTECT, related_name="kecamatan", verbose_name=_("kabupaten")
     )
+
+    objects = KecamatanQuerySet.as_manager()
 
     class Meta:
         ordering = ["kode"]

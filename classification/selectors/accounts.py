@@ -18,7 +18,7 @@ from ..models import (
     Kampung,
     PokjaMembership,
 )
-from ..permissions import BKKBN_GROUP, DP3A_GROUP, access_for
+from ..permissions import can_manage_district, kampung_manage_filter, staff_role_filter
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -27,34 +27,24 @@ if TYPE_CHECKING:
 # Pokja accounts, for the DP3A staff who manage them (classification.services.accounts writes them)
 # --------------------------------------------------------------------------------------------
 
-# People with one of these roles are staff, not Pokja accounts, whatever seats they hold.
-STAFF_GROUPS = (DP3A_GROUP, BKKBN_GROUP)
-
 
 _JABATAN_ORDER = {value: index for index, value in enumerate(PokjaMembership.Jabatan.values)}
 
 
 def manageable_pokja_users(*, user: User | AnonymousUser) -> QuerySet[User]:
-    """The accounts ``user`` may manage, as a lazy queryset (``services.accounts._managed_user``'s
-    rule).
+    """The accounts ``user`` may manage, as a lazy queryset (``permissions.can_manage_account``).
 
     At least one Pokja seat, every seat in a kabupaten ``user`` manages (superuser: any), and no
     staff role of their own (admin, DP3A, BKKBN).
     """
-    access = access_for(user)
     User = get_user_model()
-    if not (access.superuser or access.managed_kabupaten):
+    if not can_manage_district(user):
         return User.objects.none()
     seats = PokjaMembership.objects.filter(user=OuterRef("pk"))
-    staff_roles = User.groups.through.objects.filter(
-        user=OuterRef("pk"), group__name__in=STAFF_GROUPS
-    )
-    users = User.objects.filter(Exists(seats), is_staff=False, is_superuser=False).exclude(
-        Exists(staff_roles)
-    )
-    if not access.superuser:
-        outside = seats.exclude(kampung__kecamatan__kabupaten_id__in=access.managed_kabupaten)
-        users = users.exclude(Exists(outside))
+    users = User.objects.filter(Exists(seats)).exclude(staff_role_filter())
+    managed = kampung_manage_filter(user, "kampung__")
+    if managed is not None:
+        users = users.exclude(Exists(seats.exclude(managed)))
     return users
 
 
@@ -112,10 +102,7 @@ def managed_pokja_account(*, user: User | AnonymousUser, pk: int) -> User:
 
 def account_kampung_choices(*, user: User | AnonymousUser) -> QuerySet[Kampung]:
     """Active kampung where ``user`` may seat a new Pokja account, by kecamatan then desa."""
-    access = access_for(user)
-    kampung = Kampung.objects.active().select_related("kecamatan")
-    if not access.superuser:
-        kampung = kampung.filter(kecamatan__kabupaten_id__in=access.managed_kabupaten)
+    kampung = Kampung.objects.managed_by(user).active().select_related("kecamatan")
     return kampung.only("desa_kode", "desa_nama", "kecamatan__nama").order_by(
         "kecamatan__nama", "kecamatan_id", "desa_nama"
     )

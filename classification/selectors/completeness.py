@@ -20,7 +20,7 @@ from ..models import (
     KampungFigures,
     KampungProfile,
 )
-from ..permissions import access_for
+from ..permissions import own_pokja_kampung_ids
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -78,7 +78,7 @@ def pokja_kampung_overview(
 
     One query however many kampung (none when the user is no Pokja member).
     """
-    kampung_ids = access_for(user).pokja_kampung_ids
+    kampung_ids = own_pokja_kampung_ids(user)
     if not kampung_ids:
         return []
     if today is None:

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import (
-    Q,
-)
 from django.http import Http404
 
+from .. import permissions
 from ..models import (
     Kabupaten,
     Kecamatan,
+    Provinsi,
 )
-from ..permissions import access_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -22,7 +20,7 @@ if TYPE_CHECKING:
 
 def kabupaten_for_user(*, user: User | AnonymousUser, kode: str) -> Kabupaten:
     """The kabupaten ``kode`` if the user may read it; 404 otherwise (never reveal what exists)."""
-    if not access_for(user).reads_kabupaten(kode):
+    if not permissions.can_view_kabupaten(user, kode):
         raise Http404
     try:
         return Kabupaten.objects.select_related("provinsi").get(kode=kode)
@@ -30,22 +28,31 @@ def kabupaten_for_user(*, user: User | AnonymousUser, kode: str) -> Kabupaten:
         raise Http404 from exc
 
 
+def provinsi_for_user(*, user: User | AnonymousUser, kode: str) -> Provinsi:
+    """The provinsi ``kode`` if the user reads all of it (its roll-up); 404 otherwise."""
+    if not permissions.reads_whole_provinsi(user, kode):
+        raise Http404
+    provinsi = Provinsi.objects.filter(kode=kode).first()
+    if provinsi is None:
+        raise Http404
+    return provinsi
+
+
 def home_kabupaten_code(*, user: User | AnonymousUser) -> str | None:
     """The kabupaten a user's dashboard opens on: their own district, else the first in scope."""
-    access = access_for(user)
-    for codes in (access.managed_kabupaten, access.read_kabupaten):
-        if codes:
-            return min(codes)
-    if access.read_provinsi:
+    own = permissions.own_kabupaten_code(user)
+    if own is not None:
+        return own
+    if permissions.has_provinsi_scope(user):
+        # The first kabupaten of their provinsi that has Kampung KB.
         return (
-            Kabupaten.objects.filter(
-                provinsi_id__in=access.read_provinsi, kecamatan__kampung__isnull=False
-            )
+            Kabupaten.objects.visible_to(user)
+            .filter(kecamatan__kampung__isnull=False)
             .order_by("kode")
             .values_list("kode", flat=True)
             .first()
         )
-    if access.sees_everything:
+    if permissions.has_national_scope(user):
         return settings.DEFAULT_KABUPATEN
     return None
 
@@ -55,12 +62,7 @@ def readable_kabupaten(*, user: User | AnonymousUser) -> list[Kabupaten]:
 
     For the district chooser of reviewers who read several; superusers get every one.
     """
-    access = access_for(user)
     queryset = Kabupaten.objects.filter(
         kode__in=Kecamatan.objects.filter(kampung__isnull=False).values("kabupaten_id")
-    )
-    if not access.sees_everything:
-        queryset = queryset.filter(
-            Q(kode__in=access.read_kabupaten) | Q(provinsi_id__in=access.read_provinsi)
-        )
+    ).visible_to(user)
     return list(queryset.order_by("kode"))

@@ -17,7 +17,7 @@ from ..models import (
     Assessment,
     Kampung,
 )
-from ..permissions import access_for, kampung_read_filter
+from ..permissions import kampung_manage_filter, kampung_read_filter
 from ..rules.numbers import format_decimal
 from ..rules.vocabularies import GROUP_LABELS, GROUPS, INDICATOR_LABELS, INDICATORS
 
@@ -183,10 +183,10 @@ def verification_queue(*, user: User | AnonymousUser) -> list[QueueRow]:
     Two queries whatever the queue's length (one when it is empty): the rows with their kampung,
     levels and submitter, then every row's latest verified assessment at once.
     """
-    access = access_for(user)
     queryset = Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
-    if not access.sees_everything:
-        queryset = queryset.filter(kampung__kecamatan__kabupaten_id__in=access.managed_kabupaten)
+    limit = kampung_manage_filter(user, "kampung__")
+    if limit is not None:
+        queryset = queryset.filter(limit)
     rows = list(
         queryset.select_related(
             "kampung__kecamatan",
@@ -224,7 +224,7 @@ def assessment_for_review(*, user: User | AnonymousUser, pk: int) -> Assessment:
     One query, with everything the review page shows.
     """
     queryset = Assessment.objects.exclude(status=Assessment.Status.DRAFT)
-    limit = kampung_read_filter(access_for(user), "kampung__")
+    limit = kampung_read_filter(user, "kampung__")
     if limit is not None:
         queryset = queryset.filter(limit)
     try:

@@ -18,22 +18,13 @@ if TYPE_CHECKING:
 
 
 def _require_manager(by: User, kampung: Kampung) -> None:
-    if not permissions.access_for(by).manages_kabupaten(kampung.kecamatan.kabupaten_id):
+    if not permissions.can_manage_kabupaten(by, kampung.kecamatan.kabupaten_id):
         raise PermissionDenied
 
 
 def _managed_user(by: User, user: User) -> User:
-    """The Pokja user, if every kampung they sit on is in a kabupaten ``by`` manages."""
-    memberships = list(user.pokja_memberships.select_related("kampung__kecamatan"))
-    access = permissions.access_for(by)
-    if (
-        not memberships
-        or user.is_staff
-        or user.is_superuser
-        # DP3A staff or a reviewer holding a Pokja seat is still staff: not theirs to take over.
-        or user.groups.filter(name__in=(permissions.DP3A_GROUP, permissions.BKKBN_GROUP)).exists()
-        or not all(access.manages_kabupaten(m.kampung.kecamatan.kabupaten_id) for m in memberships)
-    ):
+    """The Pokja user, if ``by`` may manage the account (``permissions.can_manage_account``)."""
+    if not permissions.can_manage_account(by, user):
         raise PermissionDenied
     return user
 

@@ -12,7 +12,7 @@ register = template.Library()
 @register.filter
 def manages_accounts(user) -> bool:
     """Whether the user manages Pokja accounts (DP3A staff, superusers); cached per request."""
-    return permissions.can_manage_accounts(user)
+    return permissions.can_manage_district(user)
 
 
 @register.filter

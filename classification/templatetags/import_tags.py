@@ -10,4 +10,4 @@ register = template.Library()
 @register.filter
 def imports_files(user) -> bool:
     """Whether the user may import files (DP3A staff, superusers); no query once access is read."""
-    return permissions.can_import(user)
+    return permissions.can_manage_district(user)

@@ -13,7 +13,4 @@ def is_pokja_only(user) -> bool:
 
     No query on pages that already checked the user's access (it is cached per request).
     """
-    access = permissions.access_for(user)
-    return access.is_pokja and not (
-        access.superuser or access.dp3a or access.reviewer or access.read_provinsi
-    )
+    return permissions.is_pokja_only(user)

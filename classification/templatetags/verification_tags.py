@@ -13,4 +13,4 @@ def verifies(user) -> bool:
 
     No query on pages that already checked the user's access (it is cached per request).
     """
-    return permissions.can_verify_queue(user)
+    return permissions.can_manage_district(user)

@@ -9,8 +9,7 @@ existence is not revealed.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -28,22 +27,23 @@ from ..services.accounts import (
     pokja_account_set_password,
 )
 from ..tables import PokjaAccountTable
-from .base import add_service_errors
+from .base import RequiresRule, add_service_errors
 
 ACCOUNT_LIST_URL = reverse_lazy("classification:pokja_accounts")
 
 
-class AccountManagerMixin(LoginRequiredMixin):
-    """Anonymous → login page; signed in without ``can_manage_accounts`` → 403."""
+class AccountManagerMixin(RequiresRule):
+    """Anonymous → login page; signed in without ``can_manage_district`` → 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_manage_accounts(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_rule = permissions.can_manage_district
 
 
 class ManagedAccountMixin(AccountManagerMixin):
-    """The account named in the URL, which the user must manage (else 404)."""
+    """The account named in the URL, which the user must manage (else 404).
+
+    Looked up as the page renders, after the role gate: whoever may not manage accounts at all
+    gets 403 for every pk, which reveals nothing.
+    """
 
     def get_account(self):
         if not hasattr(self, "account"):

@@ -6,24 +6,22 @@ The reads are ``classification.selectors.audit``; a kampung page shows its own l
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import UserPassesTestMixin
 from django.views.generic import TemplateView
 
 from .. import permissions
 from ..forms.filters import AuditFilterForm
 from ..selectors.audit import audit_entries
+from .base import RequiresRule
 
 
-class AuditLogView(UserPassesTestMixin, TemplateView):
+class AuditLogView(RequiresRule, TemplateView):
     """Every recorded create, change and delete in the user's regions, newest first, 50 a page.
 
     Anonymous: to the login page; signed in without the right (a Pokja member): 403.
     """
 
+    permission_rule = permissions.can_view_audit
     template_name = "classification/audit_log.html"
-
-    def test_func(self) -> bool:
-        return permissions.can_view_audit(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
@@ -21,6 +20,7 @@ from ..selectors.dashboard import (
 from ..selectors.levels import level_list
 from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
 from . import base
+from .base import RequiresSignIn
 
 
 def distribution_chart(summary: DistrictSummary) -> str:
@@ -65,21 +65,16 @@ def overview_context(overview: DistrictOverview) -> dict:
     }
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
+class DashboardView(RequiresSignIn, TemplateView):
     """District dashboard: `/` opens the user's own district, `/kabupaten/<kode>/` any in scope."""
 
     template_name = "classification/dashboard.html"
 
     def get(self, request, *args, **kwargs):
         # A reviewer whose only scope is one provinsi starts on its roll-up, not one district.
-        access = permissions.access_for(request.user)
-        if (
-            "kode" not in kwargs
-            and access.reviewer
-            and len(access.read_provinsi) == 1
-            and not (access.read_kabupaten or access.managed_kabupaten or access.superuser)
-        ):
-            return redirect("classification:province_rollup", kode=next(iter(access.read_provinsi)))
+        provinsi = permissions.rollup_home_provinsi(request.user)
+        if "kode" not in kwargs and provinsi is not None:
+            return redirect("classification:province_rollup", kode=provinsi)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -15,11 +15,11 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
@@ -30,6 +30,7 @@ from ..imports.check import import_parse
 from ..imports.plan import ImportKind, ImportPlan
 from ..imports.read import EXTENSIONS, FileProblem, check_name_and_size, max_bytes
 from ..rules.figures import FIGURE_COUNT_FIELDS
+from .base import RequiresRule
 
 SESSION_KEY = "kampungkb_import"
 STORAGE_DIR = "imports"
@@ -77,15 +78,10 @@ def _megabytes(size: int) -> str:
     return f"{number_format(megabytes)} MB"
 
 
-class ImportRequiredMixin(LoginRequiredMixin):
+class ImportRequiredMixin(RequiresRule):
     """DP3A staff (and superusers) only: anonymous users go to the login page, others get 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not permissions.can_import(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_rule = permissions.can_manage_district
 
 
 def pending_import(request) -> dict | None:
@@ -153,11 +149,10 @@ class ImportPreviewView(ImportRequiredMixin, TemplateView):
     APPLY = "terapkan"
     CANCEL = "batal"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.pending = pending_import(request)
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def pending(self) -> dict | None:
+        # Read once the gate has let the request through, and kept for the whole request.
+        return pending_import(self.request)
 
     def _start_again(self, message: str):
         discard_pending(self.request)

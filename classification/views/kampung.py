@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -40,10 +39,10 @@ from ..services.records import (
 )
 from ..tables import KampungTable
 from . import base
-from .base import KampungAccessMixin, KampungFormView
+from .base import KampungAccessMixin, KampungFormView, RequiresSignIn
 
 
-class KampungListView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
+class KampungListView(RequiresSignIn, FilteredExportMixin, SingleTableMixin, FilterView):
     """All kampung the user may read: sortable, filterable, paginated, exportable as shown."""
 
     template_name = "classification/kampung_list.html"
@@ -165,8 +164,8 @@ class KampungDetailView(KampungAccessMixin, TemplateView):
             # Who sits on its Pokja: for DP3A staff of its kabupaten only (one query; none else).
             pokja_members=(
                 kampung_pokja_members(kampung=kampung)
-                if permissions.access_for(self.request.user).manages_kabupaten(
-                    kampung.kecamatan.kabupaten_id
+                if permissions.can_manage_kabupaten(
+                    self.request.user, kampung.kecamatan.kabupaten_id
                 )
                 else None
             ),

@@ -11,10 +11,11 @@ from ..selectors.records import (
     kampung_program_tags,
 )
 from . import base
+from .base import PublicView
 from .dashboard import public_overview
 
 
-class PublicSummaryView(TemplateView):
+class PublicSummaryView(PublicView, TemplateView):
     """The district's public summary: totals and distribution, no personal data, no login."""
 
     template_name = "classification/public_summary.html"
@@ -32,7 +33,7 @@ class PublicSummaryView(TemplateView):
         return context
 
 
-class PublicKampungView(TemplateView):
+class PublicKampungView(PublicView, TemplateView):
     """A kampung's public page: no login, no personal data (no people, no notes)."""
 
     template_name = "classification/kampung_public.html"

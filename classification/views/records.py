@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.formats import date_format
@@ -210,7 +209,7 @@ class ActivityFormView(ActivityMixin, KampungFormView):
 class ActivityDeleteView(ActivityMixin, KampungAccessMixin, TemplateView):
     """Ask before deleting a kegiatan (GET), delete it (POST)."""
 
-    edit = True
+    kampung_access = "edit"
     template_name = "classification/activity_confirm_delete.html"
 
     def get_context_data(self, **kwargs):
@@ -238,7 +237,8 @@ class KampungProgramMixin:
 class KampungProgramListView(KampungFormView):
     """The kampung's thematic programme tags, and (for those who may edit) a form to add one."""
 
-    edit = False
+    kampung_access = "read"
+    kampung_write_access = "edit"
     template_name = "classification/program_list.html"
     form_class = KampungProgramForm
 
@@ -247,11 +247,6 @@ class KampungProgramListView(KampungFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tags=kampung_program_tags(kampung=self.kampung), **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if not self.can_edit:
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
 
     def save(self, form) -> str:
         tag = kampung_program_save(tag=form.instance, by=self.request.user)
@@ -279,7 +274,7 @@ class KampungProgramUpdateView(KampungProgramMixin, KampungFormView):
 class KampungProgramDeleteView(KampungProgramMixin, KampungAccessMixin, TemplateView):
     """Ask before removing a programme tag (GET), remove it (POST)."""
 
-    edit = True
+    kampung_access = "edit"
     template_name = "classification/program_confirm_delete.html"
 
     def get_context_data(self, **kwargs):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -21,6 +20,7 @@ from ..selectors.regions import home_kabupaten_code, kabupaten_for_user
 from ..selectors.target import target_candidates
 from ..tables import CompletenessTable, TargetCandidateTable
 from . import base
+from .base import RequiresSignIn
 from .dashboard import overview_context
 
 CANDIDATE_LIMIT = 20
@@ -34,7 +34,7 @@ def _scoped_kabupaten(request) -> Kabupaten | None:
     return kabupaten_for_user(user=request.user, kode=kode)
 
 
-class CompletenessView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, TemplateView):
+class CompletenessView(RequiresSignIn, FilteredExportMixin, SingleTableMixin, TemplateView):
     """``/kelengkapan/``: per kecamatan the kampung that have not reported, then every kampung.
 
     ``?belum=1`` keeps only the kampung missing something; ``?_export=csv|xlsx`` downloads the
@@ -96,7 +96,7 @@ class SnapshotForm(forms.Form):
         return value
 
 
-class ReportView(LoginRequiredMixin, TemplateView):
+class ReportView(RequiresSignIn, TemplateView):
     """``/laporan/``: the district report to print (A4), every number read at request time.
 
     ``?tanggal=`` gives levels as they were that day (from the level history); the target,

@@ -2,42 +2,35 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from .. import charts
-from ..models import Provinsi, TargetPolicy
-from ..permissions import access_for
+from .. import charts, permissions
+from ..models import TargetPolicy
 from ..selectors.levels import level_list
+from ..selectors.regions import provinsi_for_user
 from ..selectors.rollups import kabupaten_rollup
 from . import base
+from .base import RequiresRule
 
 
-def _check_reviewer(user):
-    """Roll-ups are for BKKBN reviewers and superusers; DP3A and Pokja work on one district."""
-    access = access_for(user)
-    if not (access.superuser or access.reviewer):
-        raise PermissionDenied
-    return access
+class ProvinceRollupView(RequiresRule, TemplateView):
+    """Every kabupaten/kota of one provinsi side by side, each linking to its dashboard.
 
+    Only reviewers and superusers (403 for the others); a provinsi the user does not read as a
+    whole is 404.
+    """
 
-class ProvinceRollupView(LoginRequiredMixin, TemplateView):
-    """Every kabupaten/kota of one provinsi side by side, each linking to its dashboard."""
-
+    permission_rule = permissions.can_view_rollups
+    # GET-only pages: the rule guards what they render; a POST is 405 whatever the role, as the
+    # permission matrix has it.
+    guarded_methods = frozenset({"GET", "HEAD"})
     template_name = "classification/rollup.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        access = _check_reviewer(self.request.user)
-        kode = kwargs["kode"]
-        if not (access.superuser or kode in access.read_provinsi):
-            raise Http404
-        provinsi = Provinsi.objects.filter(kode=kode).first()
-        if provinsi is None:
-            raise Http404
-        return self._fill(context, provinsi_kode=kode, title=provinsi.nama, national=False)
+        provinsi = provinsi_for_user(user=self.request.user, kode=kwargs["kode"])
+        return self._fill(context, provinsi_kode=provinsi.kode, title=provinsi.nama, national=False)
 
     def _fill(self, context, *, provinsi_kode, title, national):
         today = base.local_today()
@@ -54,7 +47,7 @@ class ProvinceRollupView(LoginRequiredMixin, TemplateView):
             rollup_chart=charts.render(
                 charts.rollup_shares(rollup.rows, levels), div_id="chart-rollup"
             ),
-            show_national_link=access_for(self.request.user).superuser and not national,
+            show_national_link=permissions.has_national_scope(self.request.user) and not national,
         )
         return context
 
@@ -64,8 +57,6 @@ class NationalRollupView(ProvinceRollupView):
 
     def get_context_data(self, **kwargs):
         context = TemplateView.get_context_data(self, **kwargs)
-        access = _check_reviewer(self.request.user)
-        # No national RegionScope exists yet: only superusers have a national scope.
-        if not access.superuser:
+        if not permissions.has_national_scope(self.request.user):
             raise Http404
         return self._fill(context, provinsi_kode=None, title="Indonesia", national=True)

@@ -8,7 +8,6 @@ the level history at request time, in a fixed number of queries whatever the num
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
@@ -21,6 +20,7 @@ from ..selectors.regions import home_kabupaten_code, kabupaten_for_user, readabl
 from ..selectors.target import movements_by_kecamatan, target_candidates, target_progress
 from ..tables import TargetCandidateTable
 from . import base
+from .base import RequiresSignIn
 
 # The candidate list shows (and downloads) this many kampung: what is missing is worked out
 # for each row from its records, so the list stays short enough to act on.
@@ -29,7 +29,7 @@ CANDIDATE_LIMIT = 20
 PROJECTION_YEARS = 5
 
 
-class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, TemplateView):
+class TargetView(RequiresSignIn, FilteredExportMixin, SingleTableMixin, TemplateView):
     """``/target/``: the user's own district, or ``?kabupaten=<kode>`` for one in scope (else 404).
 
     ``?_export=csv`` or ``xlsx`` downloads the candidate list exactly as shown.
@@ -80,8 +80,7 @@ class TargetView(LoginRequiredMixin, FilteredExportMixin, SingleTableMixin, Temp
             end=today,
         )
         projection = progress.projection(years_ahead=PROJECTION_YEARS)
-        access = permissions.access_for(self.request.user)
-        several = access.sees_everything or access.read_provinsi or len(access.read_kabupaten) > 1
+        several = permissions.reads_several_kabupaten(self.request.user)
         context.update(
             kabupaten=kabupaten,
             kabupaten_choices=(readable_kabupaten(user=self.request.user) if several else []),

@@ -10,8 +10,7 @@ submission, only DP3A of the kabupaten set a level, a stale page cannot process 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -45,7 +44,13 @@ from ..services.verification import (
     assessment_verify,
     level_correct,
 )
-from .base import KampungFormView, add_service_errors, reverse_kampung
+from .base import (
+    KampungFormView,
+    RequiresObjectRule,
+    RequiresRule,
+    add_service_errors,
+    reverse_kampung,
+)
 from .kampung import snapshot_score_groups
 
 
@@ -55,19 +60,14 @@ class AssessmentView(KampungFormView):
     Everybody who may read the kampung sees the list; only ``can_submit_assessment`` may POST.
     """
 
-    edit = False
+    kampung_access = "read"
+    kampung_write_access = "submit"
     template_name = "classification/assessment_list.html"
     form_class = AssessmentForm
 
-    def get(self, request, *args, **kwargs):
-        self.can_submit = permissions.can_submit_assessment(request.user, self.kampung)
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.can_submit = permissions.can_submit_assessment(request.user, self.kampung)
-        if not self.can_submit:
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
+    @cached_property
+    def can_submit(self) -> bool:
+        return permissions.can_submit_assessment(self.request.user, self.kampung)
 
     @cached_property
     def assessments(self) -> list[Assessment]:
@@ -121,43 +121,31 @@ class AssessmentView(KampungFormView):
         return reverse_kampung("classification:assessment", self.kampung)
 
 
-class VerifierRequiredMixin(LoginRequiredMixin):
-    """DP3A staff (and superusers) only: anonymous users go to the login page, others get 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not permissions.can_verify_queue(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class VerificationQueueView(VerifierRequiredMixin, TemplateView):
+class VerificationQueueView(RequiresRule, TemplateView):
     """Submitted assessments of the kabupaten the user manages, oldest first."""
 
+    permission_rule = permissions.can_manage_district
     template_name = "classification/verification_queue.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(rows=verification_queue(user=self.request.user), **kwargs)
 
 
-class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
+class AssessmentReviewView(RequiresObjectRule, TemplateView):
     """One submitted assessment, with a form to verify it and one to return it.
 
-    404 when its kampung is out of the user's reach; 403 for the person who submitted it.
+    404 when its kampung is out of the user's reach; 403 for anyone but DP3A staff of its
+    kabupaten, and for the person who submitted it.
     """
 
+    object_rule = permissions.can_review
     template_name = "classification/verification_review.html"
     VERIFY = "verifikasi"
     RETURN = "kembalikan"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.assessment = assessment_for_review(user=request.user, pk=kwargs["pk"])
-        if not permissions.can_review(request.user, self.assessment):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def get_gated_object(self) -> Assessment:
+        self.assessment = assessment_for_review(user=self.request.user, pk=self.kwargs["pk"])
+        return self.assessment
 
     def verify_form(self, data=None) -> AssessmentVerifyForm:
         return AssessmentVerifyForm(data, assessment=self.assessment, prefix=self.VERIFY)
@@ -213,21 +201,11 @@ class AssessmentReviewView(VerifierRequiredMixin, TemplateView):
 class LevelCorrectView(KampungFormView):
     """DP3A corrects a kampung's official level directly; nobody else may (its Pokja neither)."""
 
-    edit = False
+    kampung_access = "set_level"
+    # The form's methods (its PUT is its POST); OPTIONS answers whoever reads the kampung.
+    guarded_methods = frozenset({"GET", "HEAD", "POST", "PUT"})
     template_name = "classification/verification_level_form.html"
     form_class = LevelCorrectForm
-
-    def _check(self):
-        if not permissions.can_set_level(self.request.user, self.kampung):
-            raise PermissionDenied
-
-    def get(self, request, *args, **kwargs):
-        self._check()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self._check()
-        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(history=level_history(kampung=self.kampung)[:5], **kwargs)

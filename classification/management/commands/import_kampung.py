@@ -1,3 +1,5 @@
+"""``manage.py import_kampung``: import official levels or figures from a file as a DP3A user."""
+
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -10,7 +12,7 @@ from tqdm import tqdm
 from classification.imports.apply import import_apply
 from classification.imports.check import import_parse
 from classification.imports.plan import ImportKind
-from classification.permissions import can_import
+from classification.permissions import can_manage_district
 
 
 class Command(BaseCommand):
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             person = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist as exc:
             raise CommandError(_("Pengguna %(user)s tidak ada.") % {"user": repr(user)}) from exc
-        if not person.is_active or not can_import(person):
+        if not person.is_active or not can_manage_district(person):
             raise CommandError(
                 _("Pengguna %(user)s bukan staf DP3A: tidak boleh mengimpor.")
                 % {"user": repr(user)}

@@ -1,3 +1,5 @@
+"""``manage.py load_demo``: the Tanah Laut demo (regions, levels, records and demo users)."""
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError

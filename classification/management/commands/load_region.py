@@ -1,3 +1,5 @@
+"""``manage.py load_region``: load regions and one kampung per desa from the region file."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
